@@ -1,0 +1,1 @@
+"""Lahir pipeline: intake, workers, persistence and operations of the birth-registration flow."""

@@ -1,0 +1,110 @@
+"""Report a birth: one transaction stores the registration and its `birth.reported` event."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from pipeline.domain.ids import new_id
+from pipeline.domain.workflow import Status
+from pipeline.persistence.tables import Registration
+from pipeline.persistence.unit_of_work import UnitOfWork
+from pipeline.streaming import topics
+from schemas.birth import BirthReport, BirthReported
+from schemas.envelope import Envelope
+
+
+@dataclass(frozen=True)
+class ReportBirth:
+    facility_code: str
+    report: BirthReport
+    body_sha256: str
+    is_synthetic: bool = True
+
+
+@dataclass(frozen=True)
+class Accepted:
+    registration_id: str
+    replayed: bool  # True: the same report was sent again; the first answer is repeated
+
+
+class DuplicateReport(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def nik_index(key: str, nik: str) -> str:
+    """Keyed hash: finds the same mother without a column of clear NIKs."""
+    return hmac.new(key.encode(), nik.encode(), hashlib.sha256).hexdigest()
+
+
+def report_birth(cmd: ReportBirth, uow: UnitOfWork, *, index_key: str) -> Accepted:
+    with uow:
+        existing = _by_notification(uow, cmd)
+        if existing is not None:
+            return _same_or_conflict(existing, cmd)
+        mother = nik_index(index_key, cmd.report.mother.nik)
+        if _same_birth(uow, mother, cmd.report) is not None:
+            raise DuplicateReport("BIRTH_ALREADY_REPORTED",
+                                  "a birth for this mother, time and birth order is already reported")
+        registration = _new_registration(uow, cmd, mother)
+        uow.session.add(registration)
+        uow.session.flush()
+        uow.record(registration.id, "birth.reported", facility=cmd.facility_code)
+        uow.publish(topics.BIRTHS_REPORTED.base, registration.id, _event(registration, cmd))
+        try:
+            uow.commit()
+        except IntegrityError:  # a twin request won the race: answer as if it came first
+            uow.session.rollback()
+            existing = _by_notification(uow, cmd)
+            if existing is None:
+                raise DuplicateReport("BIRTH_ALREADY_REPORTED",
+                                      "a birth for this mother, time and birth order is "
+                                      "already reported") from None
+            return _same_or_conflict(existing, cmd)
+        return Accepted(registration.id, replayed=False)
+
+
+def _by_notification(uow: UnitOfWork, cmd: ReportBirth) -> Registration | None:
+    return uow.session.scalar(select(Registration).where(
+        Registration.facility_code == cmd.facility_code,
+        Registration.notification_id == cmd.report.notification_id))
+
+
+def _same_or_conflict(existing: Registration, cmd: ReportBirth) -> Accepted:
+    if existing.body_sha256 != cmd.body_sha256:
+        raise DuplicateReport("NOTIFICATION_ID_REUSED",
+                              "this notification_id was already used with a different body")
+    return Accepted(existing.id, replayed=True)
+
+
+def _same_birth(uow: UnitOfWork, mother: str, report: BirthReport) -> Registration | None:
+    return uow.session.scalar(select(Registration).where(
+        Registration.mother_index == mother, Registration.born_at == report.born_at,
+        Registration.birth_order == report.child.birth_order))
+
+
+def _new_registration(uow: UnitOfWork, cmd: ReportBirth, mother: str) -> Registration:
+    now = uow.now()
+    return Registration(
+        id=new_id("reg"), facility_code=cmd.facility_code,
+        notification_id=cmd.report.notification_id, body_sha256=cmd.body_sha256,
+        report=cmd.report.model_dump(mode="json"), mother_index=mother,
+        born_at=cmd.report.born_at, birth_order=cmd.report.child.birth_order,
+        live_birth=cmd.report.live_birth, status=Status.RECEIVED, received_at=now,
+        updated_at=now, problems=[], is_synthetic=cmd.is_synthetic,
+    )
+
+
+def _event(registration: Registration, cmd: ReportBirth) -> Envelope[Any]:
+    data = BirthReported(registration_id=registration.id, facility_id=cmd.facility_code,
+                         received_at=registration.received_at, report=cmd.report)
+    return Envelope[BirthReported](source=f"/facilities/{cmd.facility_code}",
+                                   type="birth.reported", time=registration.received_at,
+                                   subject=registration.id, data=data)

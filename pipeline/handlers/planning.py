@@ -1,0 +1,47 @@
+"""Plan a reported birth's tasks (births.reported.v1 → tasks.*.requested.v1)."""
+
+from __future__ import annotations
+
+from pipeline.domain.ids import new_id
+from pipeline.domain.tasks import TaskState, initial_states
+from pipeline.handlers.progress import refresh_status, request_ready_tasks
+from pipeline.persistence.tables import Document, Task
+from pipeline.persistence.unit_of_work import UnitOfWork
+from schemas.birth import BirthReported
+from schemas.envelope import Envelope
+
+CONSUMER = "plan-tasks"
+
+
+def plan_tasks(event: Envelope[BirthReported], uow: UnitOfWork) -> None:
+    with uow:
+        if not uow.mark_processed(CONSUMER, event.id):
+            return  # a redelivery: already planned
+        registration = uow.registration(event.subject, lock=True)
+        if registration is None or uow.tasks(registration.id):
+            uow.commit()  # unknown (another environment's event) or planned by a replay
+            return
+        now = uow.now()
+        tasks = {kind: Task(registration_id=registration.id, kind=kind, state=state, detail={},
+                            attempts=0, updated_at=now)
+                 for kind, state in initial_states(registration.live_birth).items()}
+        uow.session.add_all(tasks.values())
+        if not registration.live_birth:
+            _draft_stillbirth_letter(uow, registration.id, event.data)
+        uow.record(registration.id, "tasks.planned")
+        request_ready_tasks(uow, registration, tasks, caused_by=event.id)
+        uow.session.flush()
+        refresh_status(uow, registration, tasks)
+        uow.commit()
+
+
+def _draft_stillbirth_letter(uow: UnitOfWork, registration_id: str, data: BirthReported) -> None:
+    """Lahir mati: only a surat keterangan lahir mati, no NIK or akta (domain.md 3.6)."""
+    report = data.report
+    uow.session.add(Document(
+        id=new_id("doc"), registration_id=registration_id, kind="SK_LAHIR_MATI",
+        state=TaskState.AWAITING_APPROVAL, number=None, created_at=uow.now(),
+        content={"mother_name": report.mother.name, "born_at": report.born_at.isoformat(),
+                 "sex": report.child.sex, "weight_grams": report.child.weight_grams,
+                 "place_kind": report.place.kind, "facility": data.facility_id}))
+    uow.record(registration_id, "document.drafted", kind="SK_LAHIR_MATI")

@@ -1,0 +1,45 @@
+"""Moving a registration forward: task requests, derived status and the timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.domain.tasks import TaskState, ready_to_start
+from pipeline.domain.workflow import Status, derive_status
+from pipeline.persistence.tables import Registration, Task
+from pipeline.persistence.unit_of_work import UnitOfWork
+from pipeline.streaming import topics
+from schemas.envelope import Envelope
+from schemas.tasks import TaskRequested
+
+
+def request_ready_tasks(uow: UnitOfWork, registration: Registration, tasks: dict[str, Task],
+                        caused_by: Any) -> None:
+    states = {kind: TaskState(t.state) for kind, t in tasks.items()}
+    for kind in ready_to_start(states):
+        task = tasks[kind]
+        task.state, task.updated_at = TaskState.IN_PROGRESS, uow.now()
+        key = registration.nomor_kk if kind == "kk" and registration.nomor_kk else registration.id
+        event = Envelope[TaskRequested](
+            source="/lahir/pipeline", type="task.requested", subject=registration.id,
+            causationid=caused_by, data=TaskRequested(registration_id=registration.id, task=kind))
+        uow.publish(topics.TASKS[kind].base, key, event)
+        uow.record(registration.id, "task.requested", task=kind)
+
+
+def refresh_status(uow: UnitOfWork, registration: Registration, tasks: dict[str, Task]) -> None:
+    states = {kind: TaskState(t.state) for kind, t in tasks.items()}
+    pending_docs = any(d.state == TaskState.AWAITING_APPROVAL
+                       for d in uow.documents(registration.id))
+    status = derive_status(states, needs_correction=_needs_correction(registration),
+                           documents_pending=pending_docs)
+    if status != registration.status:
+        uow.record(registration.id, f"status.{status.lower()}")
+        if status == Status.AWAITING_APPROVAL:
+            uow.record(registration.id, "drafts.ready")
+        registration.status = status
+    registration.updated_at = uow.now()
+
+
+def _needs_correction(registration: Registration) -> bool:
+    return any(p.get("needs_correction") for p in registration.problems or [])

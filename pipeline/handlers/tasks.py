@@ -1,0 +1,110 @@
+"""Run one task: read inputs, call the registry outside any transaction, record the outcome."""
+
+from __future__ import annotations
+
+from pipeline.domain.ids import new_id
+from pipeline.domain.problems import problem
+from pipeline.domain.tasks import FINAL, TaskState
+from pipeline.handlers.executors import EXECUTORS, TaskInput, TaskOutcome
+from pipeline.handlers.progress import refresh_status, request_ready_tasks
+from pipeline.persistence.tables import Document, Registration, Task
+from pipeline.persistence.unit_of_work import UowFactory, UnitOfWork
+from pipeline.ports import Ports
+from schemas.birth import BirthReport
+from schemas.envelope import Envelope
+from schemas.tasks import TaskRequested
+
+
+def consumer(kind: str) -> str:
+    return f"task-{kind}"
+
+
+def run_task(event: Envelope[TaskRequested], uows: UowFactory, ports: Ports) -> None:
+    """Exactly once in effect: the registry dedups on the task's key, the inbox on the event."""
+    kind = event.data.task
+    task_input = _read(uows(), event)
+    if task_input is None:
+        return
+    outcome = EXECUTORS[kind](task_input, ports)  # TransientError propagates: retry later
+    with uows() as uow:
+        if not uow.mark_processed(consumer(kind), event.id):
+            return
+        registration = uow.registration(event.data.registration_id, lock=True)
+        assert registration is not None
+        tasks = uow.tasks(registration.id)
+        if TaskState(tasks[kind].state) in FINAL:
+            uow.commit()  # another delivery of this task already recorded its outcome
+            return
+        _apply(uow, registration, tasks[kind], outcome)
+        request_ready_tasks(uow, registration, tasks, caused_by=event.id)
+        uow.session.flush()
+        refresh_status(uow, registration, tasks)
+        uow.commit()
+
+
+def mark_retrying(uows: UowFactory, event: Envelope[TaskRequested], attempt: int,
+                  reason: str) -> None:
+    with uows() as uow:
+        task = uow.tasks(event.data.registration_id).get(event.data.task)
+        if task is None or TaskState(task.state) in FINAL:
+            return
+        task.state, task.attempts, task.updated_at = TaskState.RETRYING, attempt, uow.now()
+        task.detail = {**task.detail, "last_error": reason}
+        uow.record(task.registration_id, "task.retrying", task=task.kind, attempt=attempt)
+        uow.commit()
+
+
+def mark_failed(uows: UowFactory, event: Envelope[TaskRequested], reason: str) -> None:
+    """Dead-lettered: the status shows it; an operator re-drives it."""
+    with uows() as uow:
+        registration = uow.registration(event.data.registration_id, lock=True)
+        if registration is None:
+            return
+        tasks = uow.tasks(registration.id)
+        task = tasks.get(event.data.task)
+        if task is None or TaskState(task.state) in FINAL:
+            return
+        task.state, task.updated_at = TaskState.FAILED, uow.now()
+        task.detail = {**task.detail, "last_error": reason}
+        registration.problems = [*registration.problems, problem("DEAD_LETTERED", task.kind)]
+        uow.record(registration.id, "task.dead_lettered", task=task.kind)
+        refresh_status(uow, registration, tasks)
+        uow.commit()
+
+
+def _read(uow: UnitOfWork, event: Envelope[TaskRequested]) -> TaskInput | None:
+    with uow:
+        registration = uow.registration(event.data.registration_id)
+        if registration is None:
+            return None
+        tasks = uow.tasks(registration.id)
+        task = tasks.get(event.data.task)
+        if task is None or TaskState(task.state) in FINAL:
+            return None
+        return TaskInput(
+            registration_id=registration.id,
+            report=BirthReport.model_validate(registration.report),
+            child_nik=registration.child_nik, nomor_kk=registration.nomor_kk,
+            results={k: dict(t.detail) for k, t in tasks.items()})
+
+
+def _apply(uow: UnitOfWork, registration: Registration, task: Task, outcome: TaskOutcome) -> None:
+    task.state, task.updated_at = outcome.state, uow.now()
+    task.detail = {**task.detail, **outcome.detail}
+    task.detail.pop("last_error", None)
+    if outcome.child_nik:
+        registration.child_nik = outcome.child_nik
+    if outcome.nomor_kk:
+        registration.nomor_kk = outcome.nomor_kk
+    if outcome.problem:
+        registration.problems = [*registration.problems, outcome.problem]
+    if outcome.state == TaskState.WAITING_FOR_NAME and task.kind == "akta":
+        uow.tasks(registration.id)["kia"].state = TaskState.WAITING_FOR_NAME
+    if outcome.document:
+        kind, number, content = outcome.document
+        document = Document(id=new_id("doc"), registration_id=registration.id, kind=kind,
+                            state=TaskState.AWAITING_APPROVAL, number=number, content=content,
+                            created_at=uow.now())
+        uow.session.add(document)
+        task.detail = {**task.detail, "document_id": document.id}
+    uow.record(registration.id, f"task.{outcome.state.lower()}", task=task.kind)

@@ -34,6 +34,7 @@ __all__ = [
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _exit_on_signal)  # so `finally` stops what we started
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with it ignored
     if args.command == "fetch":
         sys.stdout.write(f"{fetch_kafka(args.libs)}\n")
         return 0

@@ -41,16 +41,15 @@ class Runner:
         except ValidationError as exc:
             await self.park(event, self.dead, reason="undecodable", error=exc, attempt=attempt)
             return
-        structlog.contextvars.clear_contextvars()
-        structlog.contextvars.bind_contextvars(event_id=str(envelope.id), attempt=attempt,
-                                               registration_id=envelope.subject)
-        try:
-            await asyncio.to_thread(handler, envelope)  # sync DB and HTTP, off the loop
-        except TransientError as exc:
-            await self._retry_or_give_up(event, envelope, attempt + 1, exc)
-        except Exception as exc:  # a bug or broken data: a retry will not help
-            log.exception("handler_failed")
-            await self._give_up(event, envelope, type(exc).__name__, exc, attempt)
+        with structlog.contextvars.bound_contextvars(
+                event_id=str(envelope.id), attempt=attempt, registration_id=envelope.subject):
+            try:
+                await asyncio.to_thread(handler, envelope)  # sync DB and HTTP, off the loop
+            except TransientError as exc:
+                await self._retry_or_give_up(event, envelope, attempt + 1, exc)
+            except Exception as exc:  # a bug or broken data: a retry will not help
+                log.exception("handler_failed")
+                await self._give_up(event, envelope, type(exc).__name__, exc, attempt)
 
     async def _retry_or_give_up(self, event: EventT, envelope: Envelope[Any], attempt: int,
                                 exc: Exception) -> None:

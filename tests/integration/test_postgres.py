@@ -16,7 +16,8 @@ def scalar(url: str, sql: str) -> object:
     engine = create_engine(url)
     try:
         with engine.begin() as conn:
-            return conn.execute(text(sql)).scalar()
+            result = conn.execute(text(sql))
+            return result.scalar() if result.returns_rows else None
     finally:
         engine.dispose()
 

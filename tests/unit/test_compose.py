@@ -1,8 +1,8 @@
-"""docker-compose.yml and the Dockerfile: valid under the Compose Specification, consistent with the launcher.
+"""docker-compose.yml and the Dockerfile: valid under the Compose Specification, as launched.
 
-The schema is the Compose Specification's own JSON Schema, vendored in tests/data (see its README for the
-source commit). Interpolations such as ``${POSTGRES_PASSWORD:?...}`` are left as strings, as Compose's
-validation sees them before interpolation, and every such string is valid wherever the schema allows a string.
+The schema is the Compose Specification's own JSON Schema, vendored in tests/data (its README
+names the source commit). Interpolations such as ``${POSTGRES_PASSWORD:?...}`` are left as strings,
+as Compose validates before interpolating; such a string is valid wherever a string is allowed.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ INTERPOLATION = re.compile(r"^\$\{(?P<name>[A-Z0-9_]+)(?P<op>:-|:\?|-|\?)?(?P<ar
 
 
 def _default(field: str) -> Any:
-    """The default of a setting, unaffected by the environment or an .env file of whoever runs the tests."""
+    """A setting's default, whatever the environment or .env file of whoever runs the tests."""
     return Settings.model_fields[field].default
 
 
@@ -184,7 +184,9 @@ def test_every_service_of_our_image_runs_a_known_command(
             assert line in ALLOWED_COMMANDS, f"{name} runs {line!r}"
 
 
-def test_each_process_runs_the_command_meant_for_it(our_services: dict[str, dict[str, Any]]) -> None:
+def test_each_process_runs_the_command_meant_for_it(
+    our_services: dict[str, dict[str, Any]],
+) -> None:
     assert _command_lines(our_services["init"]) == ["lahir db upgrade", "lahir topics create"]
     assert _command_lines(our_services["api"]) == ["lahir serve api"]
     assert _command_lines(our_services["relay"]) == ["lahir serve relay"]
@@ -200,14 +202,17 @@ def test_our_services_build_the_one_image_from_the_dockerfile(
         assert service["build"] == {"context": ".", "dockerfile": "Dockerfile"}, name
 
 
-def test_the_topic_init_runs_once_after_kafka_and_postgres_are_healthy(compose: dict[str, Any]) -> None:
+def test_the_topic_init_runs_once_after_kafka_and_postgres_are_healthy(
+    compose: dict[str, Any],
+) -> None:
     init = compose["services"]["init"]
     assert "lahir topics create" in _command_lines(init)
     assert init["restart"] == "no"
     assert init["depends_on"]["kafka"]["condition"] == "service_healthy"
     assert init["depends_on"]["postgres"]["condition"] == "service_healthy"
     kafka_env = compose["services"]["kafka"]["environment"]
-    assert str(kafka_env["KAFKA_AUTO_CREATE_TOPICS_ENABLE"]) == "false", "topics come from init only"
+    auto_create = str(kafka_env["KAFKA_AUTO_CREATE_TOPICS_ENABLE"])
+    assert auto_create == "false", "topics come from init only"
     assert int(kafka_env["KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS"]) == 0
 
 
@@ -241,10 +246,12 @@ def test_postgres_is_checked_with_pg_isready(compose: dict[str, Any]) -> None:
     assert "pg_isready" in " ".join(compose["services"]["postgres"]["healthcheck"]["test"])
 
 
-# ---------------------------------------------------------------- addresses match the launcher's defaults
+# ------------------------------------------------------------ addresses: the launcher's defaults
 
 
-def test_published_ports_equal_the_launcher_defaults_on_loopback_only(compose: dict[str, Any]) -> None:
+def test_published_ports_equal_the_launcher_defaults_on_loopback_only(
+    compose: dict[str, Any],
+) -> None:
     siak = urlsplit(_default("siak_url"))
     bpjs = urlsplit(_default("bpjs_url"))
     kafka_host, kafka_port = _default("kafka_bootstrap").rsplit(":", 1)
@@ -254,7 +261,9 @@ def test_published_ports_equal_the_launcher_defaults_on_loopback_only(compose: d
         "bpjs": [(bpjs.hostname, bpjs.port, bpjs.port)],
         "kafka": [(kafka_host, int(kafka_port), int(kafka_port))],
     }
-    published = {name: _published(svc) for name, svc in compose["services"].items() if "ports" in svc}
+    published = {
+        name: _published(svc) for name, svc in compose["services"].items() if "ports" in svc
+    }
     assert published == expected
     assert {ip for ports in published.values() for ip, _, _ in ports} == {"127.0.0.1"}
 
@@ -277,7 +286,8 @@ def test_our_services_reach_each_other_by_service_name_on_the_default_ports(
         env = our_services[name]["environment"]
         assert env["KAFKA_BOOTSTRAP"] == "kafka:19092", name
         assert env["DATABASE_URL"] == (
-            "postgresql+psycopg://lahir:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}@postgres:5432/lahir"
+            "postgresql+psycopg://lahir:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}"
+            "@postgres:5432/lahir"
         ), name
         assert urlsplit(env["SIAK_URL"]).hostname == "siak"
         assert urlsplit(env["SIAK_URL"]).port == urlsplit(_default("siak_url")).port
@@ -353,7 +363,8 @@ def test_the_dockerfile_copies_every_package_and_installs_the_project() -> None:
     instructions = _dockerfile_instructions()
     copies = " ".join(rest for keyword, rest in instructions if keyword == "COPY")
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    packages = [p.rstrip("*") for p in pyproject["tool"]["setuptools"]["packages"]["find"]["include"]]
+    includes = pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
+    packages = [p.rstrip("*") for p in includes]
     assert "pyproject.toml" in copies
     for package in packages:
         assert re.search(rf"\b{package}\b", copies), f"{package} is not copied"
@@ -367,7 +378,9 @@ def test_the_image_runs_as_a_non_root_user() -> None:
     assert users, "the Dockerfile sets a USER"
     last_user = instructions[users[-1]][1].split(":")[0]
     assert last_user not in ("root", "0")
-    install = max(i for i, (k, rest) in enumerate(instructions) if k == "RUN" and "pip install" in rest)
+    install = max(
+        i for i, (k, rest) in enumerate(instructions) if k == "RUN" and "pip install" in rest
+    )
     assert users[-1] > install, "the switch to the user comes after the install"
 
 

@@ -1,0 +1,176 @@
+"""Our client of the BPJS Kesehatan bridge: signed requests, decrypted answers (domain.md 5.4-5.5)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Literal
+
+import httpx
+import structlog
+from cryptography.hazmat.primitives import padding
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from lzstring import LZString  # type: ignore[import-untyped]
+
+from pipeline.domain.errors import RegistryRejected, TransientError
+from pipeline.logging import mask_nik
+
+log = structlog.get_logger(__name__)
+
+EnrolmentState = Literal["ENROLLED", "AWAITING_PAYMENT", "NOT_A_MEMBER"]
+NOT_FOUND = "201"  # the bridge's "not found" code; for an enrolment: the mother is no participant
+REGISTRATION_DAYS = 28  # Perpres 82/2018 Pasal 16 (domain.md 5.1)
+
+
+@dataclass(frozen=True)
+class EnrolmentResult:
+    state: EnrolmentState
+    card_number: str | None
+    segment: str | None
+    class_: int | None
+    amount_due: int
+    deadline: date
+    message: str
+
+
+def signature(cons_id: str, secret: str, timestamp: str) -> str:
+    """base64(HMAC-SHA256(secret, consId + "&" + ts)) (domain.md 5.5 step 1)."""
+    digest = hmac.new(secret.encode(), f"{cons_id}&{timestamp}".encode(), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+def decrypt(cipher_text: str, cons_id: str, secret: str, timestamp: str) -> Any:
+    """base64 -> AES-256-CBC (key SHA-256(consId+secret+ts), iv key[:16]) -> PKCS#7 -> LZString -> JSON."""
+    key = hashlib.sha256(f"{cons_id}{secret}{timestamp}".encode()).digest()
+    try:
+        decryptor = Cipher(algorithms.AES(key), modes.CBC(key[:16])).decryptor()
+        padded = decryptor.update(base64.b64decode(cipher_text, validate=True)) + decryptor.finalize()
+        unpadder = padding.PKCS7(128).unpadder()
+        compressed = (unpadder.update(padded) + unpadder.finalize()).decode("ascii")
+        text = LZString().decompressFromEncodedURIComponent(compressed)
+        return json.loads(text)
+    # a wrong key may still unpad (1 in 256) and then break the decompressor in odd ways
+    except (ValueError, TypeError, IndexError, KeyError, AttributeError) as exc:
+        raise ValueError("BPJS response does not decrypt with this request's key") from exc
+
+
+class BpjsHttpClient:
+    """Synchronous (httpx.Client): call it from a worker thread, never on the event loop."""
+
+    def __init__(
+        self, base_url: str, cons_id: str, secret: str, user_key: str, timeout: float = 5.0,
+        *, clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.cons_id, self._secret, self._user_key, self._clock = cons_id, secret, user_key, clock
+        self._http = httpx.Client(base_url=str(base_url).rstrip("/"), timeout=timeout)
+
+    def headers(self, timestamp: str | None = None) -> dict[str, str]:
+        """Fresh bridge headers; the same timestamp later derives this answer's decryption key."""
+        ts = timestamp or str(int(self._clock()))
+        return {"X-cons-id": self.cons_id, "X-timestamp": ts,
+                "X-signature": signature(self.cons_id, self._secret, ts), "user_key": self._user_key}
+
+    def participant_by_nik(self, nik: str, on_date: date) -> dict[str, Any] | None:
+        """VClaim `Peserta/nik/{nik}/tglSEP/{date}`: the `peserta` object, None when not found."""
+        code, message, response = self._call("GET", f"/jkn/Peserta/nik/{nik}/tglSEP/{on_date:%Y-%m-%d}")
+        if code == NOT_FOUND:
+            return None
+        self._raise_unless_ok(code, message)
+        return dict(response["peserta"]) if isinstance(response, Mapping) else None
+
+    def enrol_newborn(self, key: str, request: Mapping[str, Any]) -> EnrolmentResult:
+        """Enrol a baby; `request` holds the bridge fields (nikIbu, nikBayi, ...), wrapped here.
+
+        Idempotent on `key`: resend the same key and body after a timeout.
+        """
+        body = dict(request) if "request" in request else {"request": dict(request)}
+        fields = body["request"]
+        code, message, response = self._call(
+            "POST", "/jkn/Peserta/bayi", json_body=body, extra={"X-Idempotency-Key": key})
+        if code == NOT_FOUND:
+            result = EnrolmentResult("NOT_A_MEMBER", None, None, None, 0,
+                                     _birth(fields) + timedelta(days=REGISTRATION_DAYS), message)
+        else:
+            self._raise_unless_ok(code, message)
+            result = _enrolment(response["peserta"], message)
+        log.info("bpjs_enrolment_answered", idempotency_key=key, state=result.state,
+                 nik_bayi=mask_nik(str(fields.get("nikBayi", ""))))
+        return result
+
+    def ledger(self) -> list[dict[str, Any]]:
+        """The simulator's applied effects (`/_sim/ledger`); not part of the real bridge."""
+        try:
+            answer = self._http.get("/_sim/ledger")
+        except httpx.TransportError as exc:
+            raise TransientError(f"BPJS simulator unreachable: {type(exc).__name__}") from exc
+        answer.raise_for_status()
+        return list(answer.json()["effects"])
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> BpjsHttpClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def _call(
+        self, method: str, path: str, *, json_body: Any = None, extra: Mapping[str, str] | None = None,
+    ) -> tuple[str, str, Any]:
+        headers = {**self.headers(), **(extra or {})}
+        try:
+            answer = self._http.request(method, path, json=json_body, headers=headers)
+        except httpx.TransportError as exc:  # timeouts, refused or reset connections
+            raise TransientError(f"BPJS {method} {_route(path)}: {type(exc).__name__}") from exc
+        if answer.status_code >= 500 or answer.status_code == 429:
+            raise TransientError(f"BPJS {method} {_route(path)}: HTTP {answer.status_code}")
+        code, message, response = _envelope(answer)
+        if code.startswith("5"):
+            raise TransientError(f"BPJS {method} {_route(path)}: metaData {code} {message}")
+        if code == "200" and isinstance(response, str):
+            try:
+                response = decrypt(response, self.cons_id, self._secret, headers["X-timestamp"])
+            except ValueError as exc:
+                raise RegistryRejected("DECRYPT_FAILED", str(exc), http_status=answer.status_code) from exc
+        return code, message, response
+
+    @staticmethod
+    def _raise_unless_ok(code: str, message: str) -> None:
+        if code != "200":
+            raise RegistryRejected(code, message)
+
+
+def _envelope(answer: httpx.Response) -> tuple[str, str, Any]:
+    """(code, message, response); VClaim says `metaData`, Antrean `metadata` (domain.md 5.4)."""
+    try:
+        body = answer.json()
+        meta = body.get("metaData") or body.get("metadata")
+        return str(meta["code"]), str(meta.get("message", "")), body.get("response")
+    except (ValueError, AttributeError, KeyError, TypeError):
+        raise RegistryRejected(str(answer.status_code), "answer is not a bridge envelope",
+                               http_status=answer.status_code) from None
+
+
+def _enrolment(peserta: Mapping[str, Any], message: str) -> EnrolmentResult:
+    kelas = (peserta.get("hakKelas") or {}).get("kode")
+    return EnrolmentResult(
+        state=peserta["status"], card_number=peserta.get("noKartu"), segment=peserta.get("segmen"),
+        class_=int(kelas) if kelas else None, amount_due=int(peserta.get("iuran") or 0),
+        deadline=date.fromisoformat(peserta["batasPendaftaran"]),
+        message=str(peserta.get("keterangan") or message),
+    )
+
+
+def _birth(fields: Mapping[str, Any]) -> date:
+    return date.fromisoformat(str(fields["tglLahir"]))
+
+
+def _route(path: str) -> str:
+    return mask_nik(path)  # a path may carry a NIK: never let one reach an exception or a log

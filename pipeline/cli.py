@@ -1,0 +1,210 @@
+"""`lahir`: run, operate and try the stack. `lahir --help` lists the commands."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.config import VAR_DIR, Settings, get_settings
+
+app = typer.Typer(help="Lahir: a birth in Kota Serang becomes NIK, KK, akta, KIA and BPJS.",
+                  no_args_is_help=True)
+db_app = typer.Typer(help="Database migrations and seed data.", no_args_is_help=True)
+topics_app = typer.Typer(help="Kafka topics.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(topics_app, name="topics")
+console = Console()
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration and seed the synthetic facilities."""
+    from pipeline.persistence.migrate import upgrade
+
+    upgrade(get_settings().database_url)
+    console.print("database at head, facilities seeded")
+
+
+@topics_app.command("create")
+def topics_create() -> None:
+    """Create every topic with its partition count and retention (idempotent)."""
+    from pipeline.streaming.admin import ensure_topics
+
+    s = get_settings()
+    for name in ensure_topics(s.kafka_bootstrap, s.topic_namespace):
+        console.print(name)
+
+
+@topics_app.command("list")
+def topics_list() -> None:
+    """The topics Lahir uses, with partitions and purpose."""
+    from pipeline.streaming.topics import ALL
+
+    table = Table("topic", "partitions", "purpose")
+    for spec in ALL:
+        table.add_row(spec.name(get_settings().topic_namespace), str(spec.partitions), spec.purpose)
+    console.print(table)
+
+
+@app.command()
+def serve(process: Annotated[str, typer.Argument(help="api | worker | relay | siak | bpjs")]) -> None:
+    """Run one process in the foreground (what `lahir up` starts in the background)."""
+    from pipeline import serve as entry
+
+    s = get_settings()
+    runners = {"api": entry.serve_api, "worker": entry.serve_worker, "relay": entry.serve_relay}
+    if process in runners:
+        runners[process](s)
+    elif process in ("siak", "bpjs"):
+        os.execv(sys.executable, [sys.executable, "-m", "simulators", process])
+    else:
+        raise typer.BadParameter(f"unknown process {process!r}")
+
+
+@app.command()
+def up(postgres: Annotated[bool, typer.Option(help="use a local PostgreSQL, not SQLite")] = False,
+       ) -> None:
+    """Start Kafka, (PostgreSQL,) the simulators, the relay, the worker and the API."""
+    stack = _start_stack(postgres)
+    _print_urls(stack.env)
+
+
+@app.command()
+def down() -> None:
+    """Stop everything `lahir up` started."""
+    from pipeline.infra.stack import Stack
+
+    stopped = Stack(VAR_DIR).down()
+    console.print(f"stopped: {', '.join(stopped) or 'nothing was running'}")
+
+
+@app.command()
+def status() -> None:
+    """Which processes run and answer."""
+    from pipeline.infra.stack import Stack
+
+    table = Table("process", "pid", "alive", "ready")
+    for name, pid, alive, ready in Stack(VAR_DIR).status():
+        table.add_row(name, str(pid or "-"), "yes" if alive else "no", "yes" if ready else "no")
+    console.print(table)
+
+
+@app.command()
+def demo(births: Annotated[int, typer.Option(help="how many synthetic births")] = 300,
+         postgres: Annotated[bool, typer.Option(help="use a local PostgreSQL")] = False,
+         seed: Annotated[int, typer.Option(help="seed of the synthetic births")] = 2026,
+         stay: Annotated[bool, typer.Option(help="keep the stack up until Ctrl-C")] = True,
+         ) -> None:
+    """Start the stack, post synthetic births through the signed API, print a summary."""
+    from pipeline.demo import run_demo
+
+    stack = _start_stack(postgres)
+    ok = False
+    try:
+        ok = asyncio.run(run_demo(Settings(), births=births, seed=seed, console=console))
+        _print_urls(stack.env)
+        if stay:
+            console.print("[bold]The stack stays up. Ctrl-C stops it.[/bold]")
+            _wait_for_ctrl_c()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if stay or not ok:
+            console.print("stopping the stack ...")
+            console.print(f"stopped: {', '.join(stack.down())}")
+    raise typer.Exit(0 if ok else 1)
+
+
+@app.command()
+def post(file: Path, facility: str = "RSUDSRG",
+         secret: Annotated[str | None, typer.Option(envvar="LAHIR_FACILITY_SECRET")] = None,
+         ) -> None:
+    """Post a birth report (JSON file) signed as a facility; prints the answer."""
+    _call(facility, secret, lambda c: c.post_birth(file.read_bytes()))
+
+
+@app.command()
+def get(registration_id: str, facility: str = "RSUDSRG",
+        secret: Annotated[str | None, typer.Option(envvar="LAHIR_FACILITY_SECRET")] = None,
+        ) -> None:
+    """Show a registration's status, signed as the facility that reported it."""
+    _call(facility, secret, lambda c: c.get_birth(registration_id))
+
+
+def _call(facility: str, secret: str | None, action: object) -> None:
+    from connectors.hospital_client import HospitalClient
+    from pipeline.persistence.facilities import dev_secret
+
+    async def run() -> None:
+        s = Settings()
+        async with HospitalClient(f"http://{s.api_host}:{s.api_port}", facility,
+                                  secret or dev_secret(facility)) as client:
+            response = await action(client)  # type: ignore[operator]
+            console.print(f"HTTP {response.status_code}")
+            console.print_json(json.dumps(response.json()))
+
+    asyncio.run(run())
+
+
+def _start_stack(postgres: bool) -> object:
+    from pipeline.infra.stack import Stack
+    from pipeline.persistence.migrate import upgrade
+    from pipeline.streaming.admin import ensure_topics
+
+    stack = Stack(VAR_DIR)
+    with console.status("starting Kafka (the first run fetches it with Maven) ..."):
+        bootstrap = stack.start_kafka()
+        stack.env["KAFKA_BOOTSTRAP"] = os.environ["KAFKA_BOOTSTRAP"] = bootstrap
+    if postgres:
+        with console.status("starting PostgreSQL ..."):
+            url = stack.start_postgres()
+            stack.env["DATABASE_URL"] = os.environ["DATABASE_URL"] = url
+    get_settings.cache_clear()
+    s = get_settings()
+    with console.status("migrating the database and creating topics ..."):
+        upgrade(s.database_url)
+        ensure_topics(s.kafka_bootstrap, s.topic_namespace)
+    with console.status("starting simulators, relay, worker and API ..."):
+        stack.up()
+    console.print(f"stack up: Kafka {bootstrap}, database {s.database_url.split('@')[-1]}")
+    return stack
+
+
+def _print_urls(env: dict[str, str]) -> None:
+    s = Settings()
+    table = Table("what", "where")
+    table.add_row("intake API + OpenAPI", f"http://{s.api_host}:{s.api_port}/docs")
+    table.add_row("SIAK simulator", s.siak_url)
+    table.add_row("BPJS simulator", s.bpjs_url)
+    table.add_row("Kafka", s.kafka_bootstrap)
+    table.add_row("logs", str((VAR_DIR / "log").resolve()))
+    console.print(table)
+
+
+def _wait_for_ctrl_c() -> None:
+    import signal
+    import threading
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(1.0):
+            pass
+    except KeyboardInterrupt:
+        return
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

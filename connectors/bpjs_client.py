@@ -1,4 +1,4 @@
-"""Our client of the BPJS Kesehatan bridge: signed requests, decrypted answers (domain.md 5.4-5.5)."""
+"""Our BPJS Kesehatan bridge client: signed requests, decrypted answers (domain.md 5.4-5.5)."""
 
 from __future__ import annotations
 
@@ -46,11 +46,13 @@ def signature(cons_id: str, secret: str, timestamp: str) -> str:
 
 
 def decrypt(cipher_text: str, cons_id: str, secret: str, timestamp: str) -> Any:
-    """base64 -> AES-256-CBC (key SHA-256(consId+secret+ts), iv key[:16]) -> PKCS#7 -> LZString -> JSON."""
+    """base64 -> AES-256-CBC (key SHA-256(consId+secret+ts), iv key[:16]) -> unpad -> LZ -> JSON."""
     key = hashlib.sha256(f"{cons_id}{secret}{timestamp}".encode()).digest()
     try:
         decryptor = Cipher(algorithms.AES(key), modes.CBC(key[:16])).decryptor()
-        padded = decryptor.update(base64.b64decode(cipher_text, validate=True)) + decryptor.finalize()
+        padded = (
+            decryptor.update(base64.b64decode(cipher_text, validate=True)) + decryptor.finalize()
+        )
         unpadder = padding.PKCS7(128).unpadder()
         compressed = (unpadder.update(padded) + unpadder.finalize()).decode("ascii")
         text = LZString().decompressFromEncodedURIComponent(compressed)
@@ -64,8 +66,14 @@ class BpjsHttpClient:
     """Synchronous (httpx.Client): call it from a worker thread, never on the event loop."""
 
     def __init__(
-        self, base_url: str, cons_id: str, secret: str, user_key: str, timeout: float = 5.0,
-        *, clock: Callable[[], float] = time.time,
+        self,
+        base_url: str,
+        cons_id: str,
+        secret: str,
+        user_key: str,
+        timeout: float = 5.0,
+        *,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.cons_id, self._secret, self._user_key, self._clock = cons_id, secret, user_key, clock
         self._http = httpx.Client(base_url=str(base_url).rstrip("/"), timeout=timeout)
@@ -73,34 +81,39 @@ class BpjsHttpClient:
     def headers(self, timestamp: str | None = None) -> dict[str, str]:
         """Fresh bridge headers; the same timestamp later derives this answer's decryption key."""
         ts = timestamp or str(int(self._clock()))
-        return {"X-cons-id": self.cons_id, "X-timestamp": ts,
-                "X-signature": signature(self.cons_id, self._secret, ts), "user_key": self._user_key}
+        return {
+            "X-cons-id": self.cons_id,
+            "X-timestamp": ts,
+            "X-signature": signature(self.cons_id, self._secret, ts),
+            "user_key": self._user_key,
+        }
 
     def participant_by_nik(self, nik: str, on_date: date) -> dict[str, Any] | None:
         """VClaim `Peserta/nik/{nik}/tglSEP/{date}`: the `peserta` object, None when not found."""
-        code, message, response = self._call("GET", f"/jkn/Peserta/nik/{nik}/tglSEP/{on_date:%Y-%m-%d}")
-        if code == NOT_FOUND:
+        reply = self._call("GET", f"/jkn/Peserta/nik/{nik}/tglSEP/{on_date:%Y-%m-%d}")
+        if reply.code == NOT_FOUND:
             return None
-        self._raise_unless_ok(code, message)
-        return dict(response["peserta"]) if isinstance(response, Mapping) else None
+        return dict(reply.ok()["peserta"])
 
     def enrol_newborn(self, key: str, request: Mapping[str, Any]) -> EnrolmentResult:
         """Enrol a baby; `request` holds the bridge fields (nikIbu, nikBayi, ...), wrapped here.
 
-        Idempotent on `key`: resend the same key and body after a timeout.
+        Idempotent on `key`: after a timeout, resend the same key and body.
         """
         body = dict(request) if "request" in request else {"request": dict(request)}
         fields = body["request"]
-        code, message, response = self._call(
-            "POST", "/jkn/Peserta/bayi", json_body=body, extra={"X-Idempotency-Key": key})
-        if code == NOT_FOUND:
-            result = EnrolmentResult("NOT_A_MEMBER", None, None, None, 0,
-                                     _birth(fields) + timedelta(days=REGISTRATION_DAYS), message)
+        reply = self._call("POST", "/jkn/Peserta/bayi", body=body, extra={"X-Idempotency-Key": key})
+        if reply.code == NOT_FOUND:  # the mother is no participant: an outcome, not an error
+            deadline = _birth(fields) + timedelta(days=REGISTRATION_DAYS)
+            result = EnrolmentResult("NOT_A_MEMBER", None, None, None, 0, deadline, reply.message)
         else:
-            self._raise_unless_ok(code, message)
-            result = _enrolment(response["peserta"], message)
-        log.info("bpjs_enrolment_answered", idempotency_key=key, state=result.state,
-                 nik_bayi=mask_nik(str(fields.get("nikBayi", ""))))
+            result = _enrolment(reply.ok()["peserta"], reply.message)
+        log.info(
+            "bpjs_enrolment_answered",
+            idempotency_key=key,
+            state=result.state,
+            nik_bayi=mask_nik(str(fields.get("nikBayi", ""))),
+        )
         return result
 
     def ledger(self) -> list[dict[str, Any]]:
@@ -122,47 +135,71 @@ class BpjsHttpClient:
         self.close()
 
     def _call(
-        self, method: str, path: str, *, json_body: Any = None, extra: Mapping[str, str] | None = None,
-    ) -> tuple[str, str, Any]:
+        self, method: str, path: str, *, body: Any = None, extra: Mapping[str, str] | None = None
+    ) -> _Reply:
         headers = {**self.headers(), **(extra or {})}
+        content = None
+        if body is not None:  # dates and the like as ISO strings
+            content = json.dumps(body, default=str).encode()
+            headers["Content-Type"] = "application/json"
         try:
-            answer = self._http.request(method, path, json=json_body, headers=headers)
+            answer = self._http.request(method, path, content=content, headers=headers)
         except httpx.TransportError as exc:  # timeouts, refused or reset connections
             raise TransientError(f"BPJS {method} {_route(path)}: {type(exc).__name__}") from exc
         if answer.status_code >= 500 or answer.status_code == 429:
             raise TransientError(f"BPJS {method} {_route(path)}: HTTP {answer.status_code}")
-        code, message, response = _envelope(answer)
-        if code.startswith("5"):
-            raise TransientError(f"BPJS {method} {_route(path)}: metaData {code} {message}")
-        if code == "200" and isinstance(response, str):
+        reply = _envelope(answer)
+        if reply.code.startswith("5"):
+            raise TransientError(f"BPJS {method} {_route(path)}: metaData {reply.code}")
+        if reply.code == "200" and isinstance(reply.response, str):
             try:
-                response = decrypt(response, self.cons_id, self._secret, headers["X-timestamp"])
+                reply.response = decrypt(
+                    reply.response, self.cons_id, self._secret, headers["X-timestamp"]
+                )
             except ValueError as exc:
-                raise RegistryRejected("DECRYPT_FAILED", str(exc), http_status=answer.status_code) from exc
-        return code, message, response
-
-    @staticmethod
-    def _raise_unless_ok(code: str, message: str) -> None:
-        if code != "200":
-            raise RegistryRejected(code, message)
+                raise RegistryRejected(
+                    "DECRYPT_FAILED", str(exc), http_status=answer.status_code
+                ) from exc
+        return reply
 
 
-def _envelope(answer: httpx.Response) -> tuple[str, str, Any]:
-    """(code, message, response); VClaim says `metaData`, Antrean `metadata` (domain.md 5.4)."""
+@dataclass
+class _Reply:
+    code: str  # metaData.code, always compared as a string
+    message: str
+    response: Any
+    http_status: int
+
+    def ok(self) -> Mapping[str, Any]:
+        """The decrypted response of a "200", else the registry's refusal."""
+        if self.code != "200" or not isinstance(self.response, Mapping):
+            raise RegistryRejected(self.code, self.message, http_status=self.http_status)
+        return self.response
+
+
+def _envelope(answer: httpx.Response) -> _Reply:
+    """VClaim says `metaData`, Antrean `metadata` (domain.md 5.4)."""
     try:
         body = answer.json()
         meta = body.get("metaData") or body.get("metadata")
-        return str(meta["code"]), str(meta.get("message", "")), body.get("response")
+        code, message = str(meta["code"]), str(meta.get("message", ""))
+        return _Reply(code, message, body.get("response"), answer.status_code)
     except (ValueError, AttributeError, KeyError, TypeError):
-        raise RegistryRejected(str(answer.status_code), "answer is not a bridge envelope",
-                               http_status=answer.status_code) from None
+        raise RegistryRejected(
+            str(answer.status_code),
+            "answer is not a bridge envelope",
+            http_status=answer.status_code,
+        ) from None
 
 
 def _enrolment(peserta: Mapping[str, Any], message: str) -> EnrolmentResult:
     kelas = (peserta.get("hakKelas") or {}).get("kode")
     return EnrolmentResult(
-        state=peserta["status"], card_number=peserta.get("noKartu"), segment=peserta.get("segmen"),
-        class_=int(kelas) if kelas else None, amount_due=int(peserta.get("iuran") or 0),
+        state=peserta["status"],
+        card_number=peserta.get("noKartu"),
+        segment=peserta.get("segmen"),
+        class_=int(kelas) if kelas else None,
+        amount_due=int(peserta.get("iuran") or 0),
         deadline=date.fromisoformat(peserta["batasPendaftaran"]),
         message=str(peserta.get("keterangan") or message),
     )

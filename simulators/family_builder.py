@@ -18,7 +18,9 @@ from simulators.records import (
     age_at,
 )
 
-KOTA_SERANG_SINCE = date(2010, 1, 1)  # Dinas services from 2009 (domain.md 6): KK numbers after that
+KOTA_SERANG_SINCE = date(
+    2010, 1, 1
+)  # Dinas services from 2009 (domain.md 6): KK numbers after that
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,13 @@ class FamilyBuilder:
             kel = rng.choice(self.kelurahan)
             kec = kel[:6]
         roll = rng.random()
-        structure = ("grandparent" if roll < s.grandparent_head
-                     else "alone" if roll < s.grandparent_head + s.no_husband else "couple")
+        structure = (
+            "grandparent"
+            if roll < s.grandparent_head
+            else "alone"
+            if roll < s.grandparent_head + s.no_husband
+            else "couple"
+        )
         foreign = structure == "couple" and rng.random() < s.foreign_husband
         has_husband = structure == "couple" or (structure == "grandparent" and rng.random() < 0.7)
         registered = None if not has_husband else foreign or rng.random() >= s.unregistered_marriage
@@ -67,20 +74,31 @@ class FamilyBuilder:
         if has_husband:
             status = "KAWIN TERCATAT" if registered else "KAWIN BELUM TERCATAT"
         else:
-            status = rng.choices(["CERAI HIDUP TERCATAT", "CERAI MATI", "BELUM KAWIN"], [45, 25, 30])[0]
+            status = rng.choices(
+                ["CERAI HIDUP TERCATAT", "CERAI MATI", "BELUM KAWIN"], [45, 25, 30]
+            )[0]
         elders: list[Resident] = []
         if structure == "grandparent":
             elders = self._grandparents(kec, mother_born, agama)
         grandpa = elders[0] if elders else None
         grandma = elders[1] if len(elders) > 1 else None
         mother = self._person(
-            "P", mother_born, self._adult_kec(kec), status, agama,
+            "P",
+            mother_born,
+            self._adult_kec(kec),
+            status,
+            agama,
             "ANAK" if elders else ("ISTRI" if has_husband else "KEPALA KELUARGA"),
-            nik_ayah=grandpa.nik if grandpa else None, nik_ibu=grandma.nik if grandma else None,
+            nik_ayah=grandpa.nik if grandpa else None,
+            nik_ibu=grandma.nik if grandma else None,
             nama_ayah=grandpa.nama if grandpa else self._name("L"),
-            nama_ibu=grandma.nama if grandma else self._name("P"))
-        husband = self._husband(kec, mother_born, status, agama, foreign, bool(elders)) \
-            if has_husband else None
+            nama_ibu=grandma.nama if grandma else self._name("P"),
+        )
+        husband = (
+            self._husband(kec, mother_born, status, agama, foreign, bool(elders))
+            if has_husband
+            else None
+        )
         children = self._children(kec, kel, mother, husband, married, status, agama, bool(elders))
         head = grandpa or husband or mother
         kk_from = max(KOTA_SERANG_SINCE, married if has_husband else mother_born + _years(17))
@@ -89,12 +107,19 @@ class FamilyBuilder:
         members = (*adults.values(), *children)
         segment = rng.choices(list(s.bpjs_segments), list(s.bpjs_segments.values()))[0]
         return Family(
-            nomor_kk=nomor_kk, kode_kelurahan=kel, alamat=self._address(),
-            rt=f"{rng.randint(1, 12):03d}", rw=f"{rng.randint(1, 8):03d}", members=members,
-            tanggal_perkawinan=married if has_husband else None, perkawinan_tercatat=registered,
-            bpjs_segment=segment, bpjs_class=self._bpjs_class(segment),
+            nomor_kk=nomor_kk,
+            kode_kelurahan=kel,
+            alamat=self._address(),
+            rt=f"{rng.randint(1, 12):03d}",
+            rw=f"{rng.randint(1, 8):03d}",
+            members=members,
+            tanggal_perkawinan=married if has_husband else None,
+            perkawinan_tercatat=registered,
+            bpjs_segment=segment,
+            bpjs_class=self._bpjs_class(segment),
             jkn_numbers={m.nik: self._jkn() for m in members} if segment else {},
-            mother_nik=mother.nik, father_nik=husband.nik if husband else None,
+            mother_nik=mother.nik,
+            father_nik=husband.nik if husband else None,
         )
 
     def _grandparents(self, kec: str, mother_born: date, agama: str) -> list[Resident]:
@@ -103,30 +128,67 @@ class FamilyBuilder:
         widowed = rng.random() < 0.2
         status = "CERAI MATI" if widowed else "KAWIN TERCATAT"
         job = rng.choice(("PENSIUNAN", "WIRASWASTA", "PETANI/PEKEBUN", "PEDAGANG"))
-        grandpa = self._person("L", born, self._adult_kec(kec), status, agama, "KEPALA KELUARGA",
-                               pekerjaan=job, **self._parents())
+        grandpa = self._person(
+            "L",
+            born,
+            self._adult_kec(kec),
+            status,
+            agama,
+            "KEPALA KELUARGA",
+            pekerjaan=job,
+            **self._parents(),
+        )
         if widowed:
             return [grandpa]
         grandma_born = born + _years(rng.uniform(0, 6))
-        return [grandpa, self._person("P", grandma_born, self._adult_kec(kec), status, agama,
-                                      "ISTRI", pekerjaan="MENGURUS RUMAH TANGGA",
-                                      **self._parents())]
+        return [
+            grandpa,
+            self._person(
+                "P",
+                grandma_born,
+                self._adult_kec(kec),
+                status,
+                agama,
+                "ISTRI",
+                pekerjaan="MENGURUS RUMAH TANGGA",
+                **self._parents(),
+            ),
+        ]
 
-    def _husband(self, kec: str, mother_born: date, status: str, agama: str, foreign: bool,
-                 in_law: bool) -> Resident:
+    def _husband(
+        self, kec: str, mother_born: date, status: str, agama: str, foreign: bool, in_law: bool
+    ) -> Resident:
         born = mother_born - timedelta(days=self.rng.randint(-2 * 365, 9 * 365))
         shdk = "MENANTU" if in_law else "KEPALA KELUARGA"
         if not foreign:
-            return self._person("L", born, self._adult_kec(kec), status, agama, shdk,
-                                **self._parents())
+            return self._person(
+                "L", born, self._adult_kec(kec), status, agama, shdk, **self._parents()
+            )
         return self._person(
-            "L", born, kec, status, agama, shdk, nama=self.rng.choice(N.FOREIGN_MALE),
-            tempat_lahir=self.rng.choice(N.FOREIGN_BIRTHPLACES), kewarganegaraan="WNA",
+            "L",
+            born,
+            kec,
+            status,
+            agama,
+            shdk,
+            nama=self.rng.choice(N.FOREIGN_MALE),
+            tempat_lahir=self.rng.choice(N.FOREIGN_BIRTHPLACES),
+            kewarganegaraan="WNA",
             no_paspor=f"X99{self.rng.randrange(10**6):06d}",
-            no_kitas=f"2C21{self.rng.randrange(10**6):06d}99")
+            no_kitas=f"2C21{self.rng.randrange(10**6):06d}99",
+        )
 
-    def _children(self, kec: str, kel: str, mother: Resident, father: Resident | None,
-                  married: date, status: str, agama: str, cucu: bool) -> tuple[Resident, ...]:
+    def _children(
+        self,
+        kec: str,
+        kel: str,
+        mother: Resident,
+        father: Resident | None,
+        married: date,
+        status: str,
+        agama: str,
+        cucu: bool,
+    ) -> tuple[Resident, ...]:
         rng = self.rng
         start = max(married, mother.tanggal_lahir + _years(17)) + timedelta(days=280)
         if status == "BELUM KAWIN":
@@ -140,27 +202,53 @@ class FamilyBuilder:
         lost_father = self._name("L") if status in ("CERAI HIDUP TERCATAT", "CERAI MATI") else None
         return tuple(
             self._person(
-                sex, born, kec, "BELUM KAWIN", agama, "CUCU" if cucu else "ANAK",
-                tempat_lahir=place, golongan_darah=rng.choice(N.GOLONGAN_DARAH),
-                nik_ayah=father.nik if father else None, nik_ibu=mother.nik,
-                nama_ayah=father.nama if father else lost_father, nama_ibu=mother.nama,
-                **_child_school(born))
-            for born in dates for sex in [rng.choice("LP")]
+                sex,
+                born,
+                kec,
+                "BELUM KAWIN",
+                agama,
+                "CUCU" if cucu else "ANAK",
+                tempat_lahir=place,
+                golongan_darah=rng.choice(N.GOLONGAN_DARAH),
+                nik_ayah=father.nik if father else None,
+                nik_ibu=mother.nik,
+                nama_ayah=father.nama if father else lost_father,
+                nama_ibu=mother.nama,
+                **_child_school(born),
+            )
+            for born in dates
+            for sex in [rng.choice("LP")]
         )
 
-    def _person(self, sex: str, born: date, kec: str, status: str, agama: str, shdk: str,
-                **extra: str | None) -> Resident:
+    def _person(
+        self,
+        sex: str,
+        born: date,
+        kec: str,
+        status: str,
+        agama: str,
+        shdk: str,
+        **extra: str | None,
+    ) -> Resident:
         rng = self.rng
         nik, born = self._number(kec, born, sex == "P")
         fields: dict[str, str | None] = {
-            "nama": self._name(sex), "tempat_lahir": rng.choice(N.BIRTHPLACES),
+            "nama": self._name(sex),
+            "tempat_lahir": rng.choice(N.BIRTHPLACES),
             "pendidikan": rng.choice(N.PENDIDIKAN_ADULT),
             "pekerjaan": rng.choice(N.PEKERJAAN_MALE if sex == "L" else N.PEKERJAAN_FEMALE),
             "golongan_darah": rng.choice(N.GOLONGAN_DARAH),
         }
         fields.update(extra)
-        return Resident(nik=nik, jenis_kelamin=sex, tanggal_lahir=born, agama=agama,
-                        status_perkawinan=status, shdk=shdk, **fields)  # type: ignore[arg-type]
+        return Resident(
+            nik=nik,
+            jenis_kelamin=sex,
+            tanggal_lahir=born,
+            agama=agama,
+            status_perkawinan=status,
+            shdk=shdk,
+            **fields,
+        )  # type: ignore[arg-type]
 
     def _number(self, kec: str, day: date, plus40: bool) -> tuple[str, date]:
         """Next reserved serial in the 12-digit prefix; a full prefix moves a day back."""
@@ -182,8 +270,11 @@ class FamilyBuilder:
 
     def _name(self, sex: str) -> str:
         rng = self.rng
-        first, second, single = ((N.MALE_FIRST, N.MALE_SECOND, N.MALE_SINGLE) if sex == "L"
-                                 else (N.FEMALE_FIRST, N.FEMALE_SECOND, N.FEMALE_SINGLE))
+        first, second, single = (
+            (N.MALE_FIRST, N.MALE_SECOND, N.MALE_SINGLE)
+            if sex == "L"
+            else (N.FEMALE_FIRST, N.FEMALE_SECOND, N.FEMALE_SINGLE)
+        )
         roll = rng.random()
         if roll < 0.12:
             return rng.choice(single)
@@ -220,7 +311,16 @@ class FamilyBuilder:
 
 def _child_school(born: date) -> dict[str, str | None]:
     age = age_at(born)
-    pendidikan = ("TIDAK/BELUM SEKOLAH" if age < 6 else "BELUM TAMAT SD/SEDERAJAT" if age < 12
-                  else "TAMAT SD/SEDERAJAT" if age < 15 else "SLTP/SEDERAJAT")
-    return {"pendidikan": pendidikan,
-            "pekerjaan": "BELUM/TIDAK BEKERJA" if age < 6 else "PELAJAR/MAHASISWA"}
+    pendidikan = (
+        "TIDAK/BELUM SEKOLAH"
+        if age < 6
+        else "BELUM TAMAT SD/SEDERAJAT"
+        if age < 12
+        else "TAMAT SD/SEDERAJAT"
+        if age < 15
+        else "SLTP/SEDERAJAT"
+    )
+    return {
+        "pendidikan": pendidikan,
+        "pekerjaan": "BELUM/TIDAK BEKERJA" if age < 6 else "PELAJAR/MAHASISWA",
+    }

@@ -71,10 +71,13 @@ class Faults:
         return self.rng.random() < self.drop_response_rate
 
     def snapshot(self) -> dict[str, Any]:
-        return {"latency_ms": self.latency_ms, "error_rate": self.error_rate,
-                "outage_seconds_left": round(self.outage_left(), 3),
-                "drop_response_rate": self.drop_response_rate,
-                "drop_hang_seconds": self.drop_hang_seconds}
+        return {
+            "latency_ms": self.latency_ms,
+            "error_rate": self.error_rate,
+            "outage_seconds_left": round(self.outage_left(), 3),
+            "drop_response_rate": self.drop_response_rate,
+            "drop_hang_seconds": self.drop_hang_seconds,
+        }
 
 
 class FaultMiddleware:
@@ -111,8 +114,9 @@ class FaultMiddleware:
 
 
 async def _unavailable(send: Send, outage_left: float) -> None:
-    body = json.dumps({"code": "LAYANAN_TIDAK_TERSEDIA",
-                       "message": "layanan sedang tidak tersedia (simulated)"}).encode()
+    body = json.dumps(
+        {"code": "LAYANAN_TIDAK_TERSEDIA", "message": "layanan sedang tidak tersedia (simulated)"}
+    ).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     if outage_left > 0:
         headers.append((b"retry-after", str(int(outage_left) + 1).encode()))
@@ -120,8 +124,12 @@ async def _unavailable(send: Send, outage_left: float) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def install_faults(app: FastAPI, *, exempt_prefixes: tuple[str, ...] = EXEMPT_PREFIXES,
-                   faults: Faults | None = None) -> Faults:
+def install_faults(
+    app: FastAPI,
+    *,
+    exempt_prefixes: tuple[str, ...] = EXEMPT_PREFIXES,
+    faults: Faults | None = None,
+) -> Faults:
     """Adds the fault middleware and GET/POST/DELETE /_sim/faults; returns the shared state."""
     state = faults or Faults()
     app.add_middleware(FaultMiddleware, faults=state, exempt_prefixes=exempt_prefixes)
@@ -161,7 +169,12 @@ class Ledger:
         with self._lock:
             if key in self._by_key:
                 return self._by_key[key]
-            entry = {"key": key, "effect": effect, "at": self._clock().isoformat(), "result": result}
+            entry = {
+                "key": key,
+                "effect": effect,
+                "at": self._clock().isoformat(),
+                "result": result,
+            }
             self._effects.append(entry)
             self._by_key[key] = entry
             return entry

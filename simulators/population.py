@@ -17,21 +17,46 @@ from simulators.records import (
     age_at,
 )
 
-LEGACY_NIK_SHARE = 0.15  # adults holding 3604... NIKs from before Kota Serang existed (domain.md 1.2)
+LEGACY_NIK_SHARE = (
+    0.15  # adults holding 3604... NIKs from before Kota Serang existed (domain.md 1.2)
+)
 UNREGISTERED_MARRIAGE_SHARE = 0.08
 NO_HUSBAND_SHARE = 0.05
 FOREIGN_HUSBAND_SHARE = 0.01
 OUTSIDE_CITY_SHARE = 0.05
 GRANDPARENT_HEAD_SHARE = 0.05
 BPJS_SEGMENT_SHARES: dict[str | None, float] = {
-    "PBI_APBN": 0.40, "PBI_APBD": 0.05, "PPU": 0.30, "PBPU": 0.15, "BP": 0.03, None: 0.07,
+    "PBI_APBN": 0.40,
+    "PBI_APBD": 0.05,
+    "PPU": 0.30,
+    "PBPU": 0.15,
+    "BP": 0.03,
+    None: 0.07,
 }
-MOTHER_KINDS = ("happy", "unregistered_marriage", "no_husband", "foreign_father", "outside_city",
-                "legacy_nik", "grandparent_head", "any")
+MOTHER_KINDS = (
+    "happy",
+    "unregistered_marriage",
+    "no_husband",
+    "foreign_father",
+    "outside_city",
+    "legacy_nik",
+    "grandparent_head",
+    "any",
+)
 
 __all__ = [
-    "BPJS_SEGMENT_SHARES", "MOTHER_KINDS", "OUTSIDE_REGENCY", "REFERENCE_DATE", "SERIAL_FIRST",
-    "SERIAL_LAST", "Family", "Population", "Resident", "age_at", "generate", "phone_number",
+    "BPJS_SEGMENT_SHARES",
+    "MOTHER_KINDS",
+    "OUTSIDE_REGENCY",
+    "REFERENCE_DATE",
+    "SERIAL_FIRST",
+    "SERIAL_LAST",
+    "Family",
+    "Population",
+    "Resident",
+    "age_at",
+    "generate",
+    "phone_number",
 ]
 
 
@@ -65,11 +90,18 @@ def _is_kind(mother: Resident, family: Family, kind: str) -> bool:
     father = family.member(family.father_nik)
     foreign = father is not None and father.kewarganegaraan != "WNI"
     local = family.in_kota_serang
-    happy = (local and father is not None and not foreign and family.perkawinan_tercatat is True
-             and mother.kewarganegaraan == "WNI")
+    happy = (
+        local
+        and father is not None
+        and not foreign
+        and family.perkawinan_tercatat is True
+        and mother.kewarganegaraan == "WNI"
+    )
     return {
         "happy": happy,
-        "unregistered_marriage": local and father is not None and family.perkawinan_tercatat is False,
+        "unregistered_marriage": local
+        and father is not None
+        and family.perkawinan_tercatat is False,
         "no_husband": local and father is None,
         "foreign_father": local and foreign,
         "outside_city": not local,
@@ -93,9 +125,12 @@ def generate(
 ) -> Population:
     """Same seed and arguments -> identical population (own random.Random, no clock)."""
     shares = Shares(
-        legacy_nik=legacy_nik_share, unregistered_marriage=unregistered_marriage_share,
-        no_husband=no_husband_share, foreign_husband=foreign_husband_share,
-        outside_city=outside_city_share, grandparent_head=grandparent_head_share,
+        legacy_nik=legacy_nik_share,
+        unregistered_marriage=unregistered_marriage_share,
+        no_husband=no_husband_share,
+        foreign_husband=foreign_husband_share,
+        outside_city=outside_city_share,
+        grandparent_head=grandparent_head_share,
         bpjs_segments=dict(bpjs_segment_shares or BPJS_SEGMENT_SHARES),
     )
     builder = FamilyBuilder(random.Random(seed), shares)

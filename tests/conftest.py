@@ -10,7 +10,7 @@ from uuid import uuid4
 import pytest
 
 from pipeline.infra import launcher
-from pipeline.streaming import admin, topics
+from pipeline.streaming import admin
 
 # ---------------------------------------------------------------- infrastructure
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import os
 import shutil
 import subprocess
 import tempfile
@@ -13,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
+from pipeline.infra.kafka_config import new_cluster_id, render_server_properties
 from pipeline.infra.kafka_jars import LOG4J, fetch_kafka
 from pipeline.infra.processes import (
     free_port,
@@ -24,51 +23,31 @@ from pipeline.infra.processes import (
 )
 
 READY_LINE = "Kafka Server started"
-JVM_OPTS = ("-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-XX:InitiatingHeapOccupancyPercent=35",
-            "-XX:+ExplicitGCInvokesConcurrent", "-Djava.awt.headless=true")
-
-
-def render_server_properties(log_dir: Path, port: int, controller_port: int,
-                             host: str = "127.0.0.1",
-                             overrides: Mapping[str, str] | None = None) -> str:
-    """server.properties of a combined broker+controller node; log.dirs is always absolute."""
-    props = {
-        "process.roles": "broker,controller",
-        "node.id": "1",
-        "controller.quorum.voters": f"1@{host}:{controller_port}",
-        "listeners": f"PLAINTEXT://{host}:{port},CONTROLLER://{host}:{controller_port}",
-        "advertised.listeners": f"PLAINTEXT://{host}:{port}",
-        "inter.broker.listener.name": "PLAINTEXT",
-        "controller.listener.names": "CONTROLLER",
-        "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
-        "log.dirs": str(log_dir.resolve()),  # the format tool reads it from the file only
-        "num.partitions": "1",
-        "auto.create.topics.enable": "false",  # topics come from pipeline.streaming.admin
-        "offsets.topic.replication.factor": "1",
-        "offsets.topic.num.partitions": "1",  # 50 by default: slow first group join
-        "transaction.state.log.replication.factor": "1",
-        "transaction.state.log.min.isr": "1",
-        "transaction.state.log.num.partitions": "1",
-        "group.initial.rebalance.delay.ms": "0",  # no 3 s wait on each first group join
-        **(overrides or {}),
-    }
-    return "".join(f"{key}={value}\n" for key, value in props.items())
-
-
-def new_cluster_id() -> str:
-    """22 characters of URL-safe base64, never starting with '-' (the CLI would read an option)."""
-    while (cid := base64.urlsafe_b64encode(os.urandom(16)).decode().rstrip("="))[0] == "-":
-        pass
-    return cid
+JVM_OPTS = (
+    "-XX:+UseG1GC",
+    "-XX:MaxGCPauseMillis=20",
+    "-XX:InitiatingHeapOccupancyPercent=35",
+    "-XX:+ExplicitGCInvokesConcurrent",
+    "-Djava.awt.headless=true",
+)
 
 
 class KafkaBroker:
     """One broker process; detached when given a pid file, so `lahir down` can stop it later."""
 
-    def __init__(self, data_dir: Path, port: int = 9092, controller_port: int = 9093, *,
-                 libs_dir: Path | None = None, log_file: Path | None = None,
-                 pid_file: Path | None = None, heap: str = "512m", host: str = "127.0.0.1",
-                 overrides: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        port: int = 9092,
+        controller_port: int = 9093,
+        *,
+        libs_dir: Path | None = None,
+        log_file: Path | None = None,
+        pid_file: Path | None = None,
+        heap: str = "512m",
+        host: str = "127.0.0.1",
+        overrides: Mapping[str, str] | None = None,
+    ) -> None:
         self.data_dir = data_dir.resolve()
         self.port, self.controller_port, self.host = port, controller_port, host
         self.libs_dir, self.pid_file, self.heap = libs_dir, pid_file, heap
@@ -112,29 +91,54 @@ class KafkaBroker:
         self.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()
 
     def _java(self, main_class: str, *args: str, libs: Path) -> list[str]:
         java = shutil.which("java") or "java"
         logs = self.data_dir / "logs"
-        return [java, f"-Xmx{self.heap}", *JVM_OPTS, f"-Dlog4j.configuration={LOG4J.as_uri()}",
-                f"-Dkafka.logs.dir={logs}", "-cp", f"{libs}/*", main_class, *args]
+        return [
+            java,
+            f"-Xmx{self.heap}",
+            *JVM_OPTS,
+            f"-Dlog4j.configuration={LOG4J.as_uri()}",
+            f"-Dkafka.logs.dir={logs}",
+            "-cp",
+            f"{libs}/*",
+            main_class,
+            *args,
+        ]
 
     def _write_properties(self) -> None:
         (self.data_dir / "logs").mkdir(parents=True, exist_ok=True)
-        self.properties_file.write_text(render_server_properties(
-            self.data_dir / "data", self.port, self.controller_port, self.host, self.overrides))
+        self.properties_file.write_text(
+            render_server_properties(
+                self.data_dir / "data", self.port, self.controller_port, self.host, self.overrides
+            )
+        )
 
     def _format(self, libs: Path) -> None:
         if (self.data_dir / "data" / "meta.properties").exists():
             return  # formatted before: a restart keeps its cluster id and topics
-        cmd = self._java("kafka.tools.StorageTool", "format", "-t", new_cluster_id(),
-                         "-c", str(self.properties_file), "--ignore-formatted", libs=libs)
+        cmd = self._java(
+            "kafka.tools.StorageTool",
+            "format",
+            "-t",
+            new_cluster_id(),
+            "-c",
+            str(self.properties_file),
+            "--ignore-formatted",
+            libs=libs,
+        )
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if done.returncode != 0:
-            raise RuntimeError(f"formatting {self.data_dir / 'data'} failed:\n{done.stderr[-4000:]}")
+            where = self.data_dir / "data"
+            raise RuntimeError(f"formatting {where} failed:\n{done.stderr[-4000:]}")
 
     def _launch(self, libs: Path) -> int:
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
@@ -142,8 +146,12 @@ class KafkaBroker:
             offset = out.tell()
             self._proc = subprocess.Popen(  # own session: the parent's Ctrl-C does not reach it
                 self._java("kafka.Kafka", str(self.properties_file), libs=libs),
-                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                cwd=self.data_dir, start_new_session=True)
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                cwd=self.data_dir,
+                start_new_session=True,
+            )
         return offset
 
     def _wait_ready(self, offset: int, timeout: float) -> None:
@@ -153,8 +161,9 @@ class KafkaBroker:
             if self._proc.poll() is not None or time.monotonic() > deadline:
                 failure = "exited" if self._proc.poll() is not None else f"not ready in {timeout} s"
                 self.stop(timeout=5)
-                raise RuntimeError(f"Kafka broker {failure}; {self.log_file}:\n"
-                                   f"{tail(self.log_file)}")
+                raise RuntimeError(
+                    f"Kafka broker {failure}; {self.log_file}:\n{tail(self.log_file)}"
+                )
             time.sleep(0.1)
 
     def _logged_ready(self, offset: int) -> bool:

@@ -12,22 +12,33 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
-from pipeline.infra.kafka_broker import KafkaBroker, kafka, render_server_properties
+from pipeline.infra.databases import create_database, database_exists, drop_database
+from pipeline.infra.kafka_broker import KafkaBroker, kafka
+from pipeline.infra.kafka_config import render_server_properties
 from pipeline.infra.kafka_jars import DEFAULT_LIBS, REPO_ROOT, fetch_kafka
 from pipeline.infra.postgres import (
     LocalPostgres,
-    create_database,
-    database_exists,
-    drop_database,
     pg_bin_dir,
     postgres,
 )
 from pipeline.infra.processes import free_port, stop_pidfile, wait_for_port
 
 __all__ = [
-    "DEFAULT_LIBS", "REPO_ROOT", "KafkaBroker", "LocalPostgres", "create_database",
-    "database_exists", "drop_database", "fetch_kafka", "free_port", "kafka", "pg_bin_dir",
-    "postgres", "render_server_properties", "stop_pidfile", "wait_for_port",
+    "DEFAULT_LIBS",
+    "REPO_ROOT",
+    "KafkaBroker",
+    "LocalPostgres",
+    "create_database",
+    "database_exists",
+    "drop_database",
+    "fetch_kafka",
+    "free_port",
+    "kafka",
+    "pg_bin_dir",
+    "postgres",
+    "render_server_properties",
+    "stop_pidfile",
+    "wait_for_port",
 ]
 
 
@@ -57,8 +68,12 @@ def _parser() -> argparse.ArgumentParser:
     for name, port in (("kafka", 9092), ("postgres", 5432)):
         command = commands.add_parser(name, help=f"run a local {name} until Ctrl-C")
         command.add_argument("--port", type=int, default=port)
-        command.add_argument("--data-dir", type=Path, default=None,
-                             help="keep data here (default: a temporary directory)")
+        command.add_argument(
+            "--data-dir",
+            type=Path,
+            default=None,
+            help="keep data here (default: a temporary directory)",
+        )
     commands.choices["kafka"].add_argument("--controller-port", type=int, default=9093)
     return parser
 

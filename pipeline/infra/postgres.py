@@ -1,4 +1,4 @@
-"""A local PostgreSQL server on 127.0.0.1 from the distribution's binaries, and test databases."""
+"""A local PostgreSQL server on 127.0.0.1 from the distribution's binaries (no Docker)."""
 
 from __future__ import annotations
 
@@ -15,13 +15,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import create_engine, make_url, text
-from sqlalchemy.pool import NullPool
-
+from pipeline.infra.databases import create_database, database_exists
 from pipeline.infra.processes import free_port, port_open, tail, wait_for_port, write_pidfile
 
 SYSTEM_USER = "postgres"  # initdb and postgres refuse to run as root
-IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 MAX_SOCKET_PATH = 100  # sun_path holds 108 bytes
 
 
@@ -57,9 +54,17 @@ def _give_to_server_user(path: Path) -> None:
 class LocalPostgres:
     """A server whose files live in base_dir; restartable over an existing data directory."""
 
-    def __init__(self, base_dir: Path, port: int | None = None, *, durable: bool = True,
-                 pid_file: Path | None = None, user: str = "lahir", database: str = "lahir",
-                 host: str = "127.0.0.1") -> None:
+    def __init__(
+        self,
+        base_dir: Path,
+        port: int | None = None,
+        *,
+        durable: bool = True,
+        pid_file: Path | None = None,
+        user: str = "lahir",
+        database: str = "lahir",
+        host: str = "127.0.0.1",
+    ) -> None:
         self.base_dir = base_dir.resolve()
         self.data_dir = self.base_dir / "data"
         self.log_file = self.base_dir / "postgres.log"
@@ -102,8 +107,12 @@ class LocalPostgres:
         self.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()
 
     def _prepare(self) -> None:
@@ -116,16 +125,30 @@ class LocalPostgres:
         _give_to_server_user(conf)
 
     def _initdb(self) -> None:
-        args = ["-D", str(self.data_dir), "-U", self.user, "-A", "trust", "-E", "UTF8",
-                "--locale=C", "--no-instructions", *([] if self.durable else ["--no-sync"])]
+        args = [
+            "-D",
+            str(self.data_dir),
+            "-U",
+            self.user,
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-instructions",
+            *([] if self.durable else ["--no-sync"]),
+        ]
         self._check(self._run(self.bin / "initdb", *args), "initdb")
         with (self.data_dir / "postgresql.conf").open("a") as conf:
             conf.write("\ninclude_if_exists = 'lahir.conf'\n")
 
     def _settings(self) -> str:
         socket_dir = str(self.data_dir) if len(str(self.data_dir)) < MAX_SOCKET_PATH else ""
-        lines = [f"listen_addresses = '{self.host}'", f"port = {self.port}",
-                 f"unix_socket_directories = '{socket_dir}'"]
+        lines = [
+            f"listen_addresses = '{self.host}'",
+            f"port = {self.port}",
+            f"unix_socket_directories = '{socket_dir}'",
+        ]
         if not self.durable:  # throwaway test servers: speed over crash safety
             lines += ["fsync = off", "synchronous_commit = off", "full_page_writes = off"]
         return "\n".join(lines) + "\n"
@@ -135,13 +158,21 @@ class LocalPostgres:
         self._check(done, f"pg_ctl {args[0]}")
 
     def _run(self, program: Path, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(program), *args], capture_output=True, text=True,
-                              stdin=subprocess.DEVNULL, check=False, **_as_server_user())
+        return subprocess.run(
+            [str(program), *args],
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            check=False,
+            **_as_server_user(),
+        )
 
     def _check(self, done: subprocess.CompletedProcess[str], what: str) -> None:
         if done.returncode != 0:
-            raise RuntimeError(f"{what} failed ({done.returncode}): {done.stdout}{done.stderr}\n"
-                               f"{self.log_file}:\n{tail(self.log_file)}")
+            raise RuntimeError(
+                f"{what} failed ({done.returncode}): {done.stdout}{done.stderr}\n"
+                f"{self.log_file}:\n{tail(self.log_file)}"
+            )
 
     def _postmaster_pid(self) -> int:
         return int((self.data_dir / "postmaster.pid").read_text().splitlines()[0])
@@ -153,39 +184,6 @@ class LocalPostgres:
         admin = f"postgresql+psycopg://{self.user}@{self.host}:{self.port}/postgres"
         if not database_exists(admin, self.database):
             create_database(admin, self.database)
-
-
-def database_exists(admin_url: str, name: str) -> bool:
-    query = "SELECT 1 FROM pg_database WHERE datname = :name"
-    return _execute(admin_url, query, name=name) is not None
-
-
-def create_database(admin_url: str, name: str) -> str:
-    """Create database `name` on admin_url's server; returns admin_url pointing at it."""
-    _execute(admin_url, f'CREATE DATABASE "{_identifier(name)}"')
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_database(admin_url: str, name: str) -> None:
-    """Drop database `name`, disconnecting whoever still uses it (PostgreSQL 13+)."""
-    _execute(admin_url, f'DROP DATABASE IF EXISTS "{_identifier(name)}" WITH (FORCE)')
-
-
-def _identifier(name: str) -> str:
-    if not IDENTIFIER.match(name):
-        raise ValueError(f"not a plain lowercase SQL identifier: {name!r}")
-    return name
-
-
-def _execute(admin_url: str, statement: str, **params: str) -> Any:
-    """Run one statement outside a transaction (CREATE DATABASE needs that); its first value."""
-    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    try:
-        with engine.connect() as conn:
-            result = conn.execute(text(statement), params)
-            return result.scalar() if result.returns_rows else None
-    finally:
-        engine.dispose()
 
 
 @contextmanager

@@ -78,7 +78,7 @@ def terminate(pid: int, timeout: float, sig: int = signal.SIGTERM) -> None:
 
 
 def write_pidfile(pidfile: Path, pid: int, marker: str, sig: int = signal.SIGTERM) -> None:
-    """Record pid with a marker of its command line (guards against pid reuse) and its stop signal."""
+    """Record pid, a marker of its command line (against pid reuse) and its stop signal."""
     pidfile.parent.mkdir(parents=True, exist_ok=True)
     pidfile.write_text(f"{pid}\n{marker}\n{signal.Signals(sig).name}\n")
 

@@ -57,13 +57,14 @@ class Stack:
     def specs(self) -> list[ProcessSpec]:
         py, e = sys.executable, self.setting
         api = f"http://{e('API_HOST', '127.0.0.1')}:{e('API_PORT', '8000')}"
+        siak, bpjs = e("SIAK_URL", "http://127.0.0.1:8101"), e("BPJS_URL", "http://127.0.0.1:8102")
         return [
-            ProcessSpec("siak", [py, "-m", "simulators", "siak", "--state",
+            ProcessSpec("siak", [py, "-m", "simulators", "siak", *_bind(siak), "--state",
                                  str(self.var / "sim" / "siak.db")],
-                        ready_url=f"{e('SIAK_URL', 'http://127.0.0.1:8101')}/readyz"),
-            ProcessSpec("bpjs", [py, "-m", "simulators", "bpjs", "--state",
+                        ready_url=f"{siak}/readyz"),
+            ProcessSpec("bpjs", [py, "-m", "simulators", "bpjs", *_bind(bpjs), "--state",
                                  str(self.var / "sim" / "bpjs.db")],
-                        ready_url=f"{e('BPJS_URL', 'http://127.0.0.1:8102')}/readyz"),
+                        ready_url=f"{bpjs}/readyz"),
             ProcessSpec("relay", [py, "-m", "pipeline", "serve", "relay"],
                         ready_log="relay_started"),
             ProcessSpec("worker", [py, "-m", "pipeline", "serve", "worker"], ready_log="Ready"),
@@ -130,3 +131,8 @@ class Stack:
             alive = bool(record and pid_runs(record[0], record[1]))
             rows.append((name, record[0] if record else None, alive, alive))
         return rows
+
+
+def _bind(url: str) -> list[str]:
+    parsed = httpx.URL(url)
+    return ["--host", parsed.host, "--port", str(parsed.port or 80)]

@@ -19,9 +19,12 @@ CLIENT_ID = "lahir-admin"
 
 @contextmanager
 def admin_client(bootstrap: str, timeout: float = 30) -> Iterator[KafkaAdminClient]:
-    client = KafkaAdminClient(bootstrap_servers=bootstrap, client_id=CLIENT_ID,
-                              bootstrap_timeout_ms=int(timeout * 1000),
-                              request_timeout_ms=int(timeout * 1000))
+    client = KafkaAdminClient(
+        bootstrap_servers=bootstrap,
+        client_id=CLIENT_ID,
+        bootstrap_timeout_ms=int(timeout * 1000),
+        request_timeout_ms=int(timeout * 1000),
+    )
     try:
         yield client
     finally:
@@ -42,9 +45,13 @@ def wait_for_broker(bootstrap: str, timeout: float = 30) -> None:
             time.sleep(0.5)
 
 
-def ensure_topics(bootstrap: str, namespace: str = "",
-                  specs: Iterable[TopicSpec] = topics.ALL, timeout: float = 30,
-                  replication_factor: int = 1) -> list[str]:
+def ensure_topics(
+    bootstrap: str,
+    namespace: str = "",
+    specs: Iterable[TopicSpec] = topics.ALL,
+    timeout: float = 30,
+    replication_factor: int = 1,
+) -> list[str]:
     """Create every spec's topic that is missing, with its partitions and config; the names.
 
     Existing topics are left as they are (their partition count is not changed).
@@ -54,8 +61,9 @@ def ensure_topics(bootstrap: str, namespace: str = "",
         missing = sorted(set(wanted) - set(client.list_topics()))
         if missing:
             request = {name: _topic_request(wanted[name], replication_factor) for name in missing}
-            result = client.create_topics(request, timeout_ms=int(timeout * 1000),
-                                          raise_errors=False)
+            result = client.create_topics(
+                request, timeout_ms=int(timeout * 1000), raise_errors=False
+            )
             _raise_failures(result["topics"], ignore=TopicAlreadyExistsError)
             client.wait_for_topics(list(wanted), timeout_ms=int(timeout * 1000))
     return list(wanted)
@@ -72,8 +80,11 @@ def delete_topics(bootstrap: str, names: Iterable[str], timeout: float = 30) -> 
 
 
 def _topic_request(spec: TopicSpec, replication_factor: int) -> dict[str, Any]:
-    return {"num_partitions": spec.partitions, "replication_factor": replication_factor,
-            "configs": dict(spec.config)}
+    return {
+        "num_partitions": spec.partitions,
+        "replication_factor": replication_factor,
+        "configs": dict(spec.config),
+    }
 
 
 def _raise_failures(results: list[dict[str, Any]], ignore: type[KafkaError]) -> None:

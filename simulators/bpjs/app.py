@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import structlog
 import uvicorn
 from fastapi import Depends, FastAPI, Header, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -28,10 +29,23 @@ DEFAULT_CONSUMERS = {"9901": ("lahir-dev-bpjs-secret", "lahir-dev-user-key")}
 NOT_FOUND = ("201", "Peserta tidak ditemukan")
 
 
+def _consumer(request: Request) -> Consumer:
+    auth: ConsumerAuth = request.app.state.auth
+    return auth.check(request.headers)
+
+
+ConsumerDep = Annotated[Consumer, Depends(_consumer)]
+
+
 def create_app(
-    *, seed: int = 3673, families: int = 2000, state_path: Path | None = None,
-    consumers: Mapping[str, tuple[str, str]] | None = None, timestamp_tolerance_s: int = 300,
-    clock: Callable[[], datetime] | None = None, tariffs: rules.Tariffs | None = None,
+    *,
+    seed: int = 3673,
+    families: int = 2000,
+    state_path: Path | None = None,
+    consumers: Mapping[str, tuple[str, str]] | None = None,
+    timestamp_tolerance_s: int = 300,
+    clock: Callable[[], datetime] | None = None,
+    tariffs: rules.Tariffs | None = None,
 ) -> FastAPI:
     """Memberships come from `simulators.population.generate(seed, families)`, as in SIAK."""
     now = clock or (lambda: datetime.now(UTC))
@@ -41,17 +55,17 @@ def create_app(
     auth = ConsumerAuth(consumers or DEFAULT_CONSUMERS, timestamp_tolerance_s, now)
 
     app = FastAPI(title="BPJS Kesehatan simulator", version="1.0")
-    app.state.store = store
+    app.state.store, app.state.auth = store, auth
     install_faults(app)
-
-    def consumer(request: Request) -> Consumer:
-        return auth.check(request.headers)
-
-    ConsumerDep = Annotated[Consumer, Depends(consumer)]
 
     @app.exception_handler(BridgeError)
     async def bridge_error(_request: Request, exc: BridgeError) -> JSONResponse:
         return envelope(exc.code, exc.message, None, exc.http_status)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = ", ".join(".".join(map(str, e["loc"])) for e in exc.errors())
+        return envelope("400", f"Permintaan tidak valid: {fields}", None, 400)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
@@ -60,8 +74,9 @@ def create_app(
     @app.get("/readyz")
     def readyz() -> JSONResponse:
         ready = store.ping()
-        return JSONResponse({"status": "ready" if ready else "not ready"},
-                            status_code=200 if ready else 503)
+        return JSONResponse(
+            {"status": "ready" if ready else "not ready"}, status_code=200 if ready else 503
+        )
 
     @app.get("/jkn/Peserta/nik/{nik}/tglSEP/{tgl_sep}")
     def peserta_by_nik(nik: str, tgl_sep: str, who: ConsumerDep) -> JSONResponse:
@@ -77,11 +92,14 @@ def create_app(
 
     @app.post("/jkn/Peserta/bayi")
     async def enrol_newborn(
-        request: Request, who: ConsumerDep,
+        request: Request,
+        who: ConsumerDep,
         idempotency_key: Annotated[str | None, Header(alias="X-Idempotency-Key")] = None,
     ) -> JSONResponse:
         if not idempotency_key or len(idempotency_key) > 200:
-            raise BridgeError("400", "Header X-Idempotency-Key wajib diisi (maks. 200 karakter)", 400)
+            raise BridgeError(
+                "400", "Header X-Idempotency-Key wajib diisi (maks. 200 karakter)", 400
+            )
         body = parse_body(await request.body(), request.headers.get("content-type", ""))
         answer = await run_in_threadpool(enrolments.enrol, idempotency_key, body)
         if answer.payload is None:
@@ -98,8 +116,14 @@ def create_app(
 def serve(host: str = "127.0.0.1", port: int = 8102, **kwargs: Any) -> None:
     """Blocking; `kwargs` go to `create_app` (seed, families, state_path, ...)."""
     configured = bool(logging.getLogger().handlers)  # keep the caller's masking log config
-    uvicorn.run(create_app(**kwargs), host=host, port=port, timeout_graceful_shutdown=5,
-                log_config=None if configured else uvicorn.config.LOGGING_CONFIG)
+    uvicorn.run(
+        create_app(**kwargs),
+        host=host,
+        port=port,
+        timeout_graceful_shutdown=5,
+        log_config=None if configured else uvicorn.config.LOGGING_CONFIG,
+        access_log=False,  # request paths carry NIKs (Peserta/nik/{nik})
+    )
 
 
 def _service_date(value: str) -> date:

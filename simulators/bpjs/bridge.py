@@ -1,4 +1,4 @@
-"""Bridge conventions: consumer headers, the `metaData` envelope, form or JSON bodies (domain.md 5.4)."""
+"""Bridge conventions: consumer headers, metaData envelope, JSON or form bodies (domain.md 5.4)."""
 
 from __future__ import annotations
 
@@ -36,15 +36,21 @@ class Consumer:
 class ConsumerAuth:
     """Checks X-cons-id, X-timestamp, X-signature and user_key (header names case-insensitive)."""
 
-    def __init__(self, consumers: Mapping[str, tuple[str, str]], tolerance_s: int,
-                 clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        consumers: Mapping[str, tuple[str, str]],
+        tolerance_s: int,
+        clock: Callable[[], datetime],
+    ) -> None:
         self.consumers, self.tolerance_s, self.clock = dict(consumers), tolerance_s, clock
 
     def check(self, headers: Mapping[str, str]) -> Consumer:
         cons_id, ts = headers.get("x-cons-id"), headers.get("x-timestamp")
         claimed, user_key = headers.get("x-signature"), headers.get("user_key")
         if not (cons_id and ts and claimed and user_key):
-            raise _unauthorized("Header X-cons-id, X-timestamp, X-signature dan user_key wajib diisi")
+            raise _unauthorized(
+                "Header X-cons-id, X-timestamp, X-signature dan user_key wajib diisi"
+            )
         known = self.consumers.get(cons_id)
         if known is None:
             raise _unauthorized("Consumer ID tidak dikenal")
@@ -61,12 +67,14 @@ class ConsumerAuth:
 
 
 def envelope(code: str, message: str, response: Any = None, http_status: int = 200) -> JSONResponse:
-    return JSONResponse({"metaData": {"code": code, "message": message}, "response": response},
-                        status_code=http_status)
+    return JSONResponse(
+        {"metaData": {"code": code, "message": message}, "response": response},
+        status_code=http_status,
+    )
 
 
 def parse_body(raw: bytes, content_type: str) -> dict[str, Any]:
-    """JSON under any content type; form-encoded: the raw JSON string, quoted, or as a field value."""
+    """JSON under any content type; form-encoded: raw JSON string, quoted, or as a field value."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Literal
 
 import structlog
@@ -18,6 +18,7 @@ from simulators.bpjs.bridge import BridgeError
 from simulators.bpjs.participants import Participants, provider
 
 log = structlog.get_logger(__name__)
+WIT = timezone(timedelta(hours=9), "WIT")  # a birth's local date is never later than in WIT
 
 
 class NewbornRequest(BaseModel):
@@ -41,15 +42,17 @@ class Answer:
 
 
 class Enrolments:
-    def __init__(self, participants: Participants, tariffs: rules.Tariffs,
-                 clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, participants: Participants, tariffs: rules.Tariffs, clock: Callable[[], datetime]
+    ) -> None:
         self.participants, self.tariffs, self.clock = participants, tariffs, clock
         self.store = participants.store
 
     def enrol(self, key: str, body: dict[str, Any]) -> Answer:
         request = self._validate(body)
         fingerprint = hashlib.sha256(
-            json.dumps(body.get("request"), sort_keys=True, default=str).encode()).hexdigest()
+            json.dumps(body.get("request"), sort_keys=True, default=str).encode()
+        ).hexdigest()
         with self.store.lock:  # read, decide and write as one step
             seen = self.store.answer_for(key)
             if seen is not None:
@@ -65,27 +68,32 @@ class Enrolments:
             if existing["nikIbu"] != request.nikIbu:
                 raise BridgeError("409", "NIK bayi sudah terdaftar dengan ibu lain", 409)
             answer = Answer("200", "OK", {"peserta": _public(existing)})
-            self.store.remember(key, fingerprint, answer.__dict__, at)
+            self.store.remember(key, fingerprint, asdict(answer), at)
             log.info("bpjs_newborn_already_enrolled", idempotency_key=key)
             return answer
         found = self.participants.member(request.nikIbu)
         if found is None:
             answer = Answer("201", rules.not_a_member_message(request.tglLahir))
-            self.store.remember(key, fingerprint, answer.__dict__, at)
+            self.store.remember(key, fingerprint, asdict(answer), at)
             log.info("bpjs_mother_not_a_participant", idempotency_key=key)
             return answer
         mother, family = found
         if request.noKartuIbu and request.noKartuIbu != family.jkn_numbers[mother.nik]:
             raise BridgeError("400", "noKartuIbu tidak sesuai dengan NIK ibu", 400)
         ordinal = self.participants.child_ordinal(mother, family, request.nikBayi, request.tglLahir)
-        decision = rules.decide(family.bpjs_segment or "", family.bpjs_class, ordinal,
-                                request.tglLahir, self.tariffs)
+        decision = rules.decide(
+            family.bpjs_segment or "", family.bpjs_class, ordinal, request.tglLahir, self.tariffs
+        )
         record = self._record(request, decision, provider(family))
         answer = Answer("200", "OK", {"peserta": _public(record)})
         result = {k: record[k] for k in ("noKartu", "status", "segmen", "iuran")}
-        self.store.enrol(key, fingerprint, request.nikIbu, record, answer.__dict__, result, at)
-        log.info("bpjs_newborn_enrolled", idempotency_key=key, status=decision.status,
-                 segment=decision.segment)
+        self.store.enrol(key, fingerprint, request.nikIbu, record, asdict(answer), result, at)
+        log.info(
+            "bpjs_newborn_enrolled",
+            idempotency_key=key,
+            status=decision.status,
+            segment=decision.segment,
+        )
         return answer
 
     def _validate(self, body: dict[str, Any]) -> NewbornRequest:
@@ -96,31 +104,58 @@ class Enrolments:
             raise BridgeError("400", f"Data permintaan tidak valid: {fields}", 400) from None
         if nik_sex(request.nikBayi) != request.sex:
             raise BridgeError("400", "Jenis kelamin tidak sesuai dengan NIK bayi", 400)
-        if nik_birth_date(request.nikBayi) != request.tglLahir:
+        if _nik_date(request.nikBayi) != request.tglLahir:
             raise BridgeError("400", "Tanggal lahir tidak sesuai dengan NIK bayi", 400)
-        if request.tglLahir > self.clock().date():
+        if request.tglLahir > self.clock().astimezone(WIT).date():  # latest calendar date in RI
             raise BridgeError("400", "Tanggal lahir di masa depan", 400)
         return request
 
-    def _record(self, request: NewbornRequest, decision: rules.Decision,
-                prov: dict[str, str]) -> dict[str, Any]:
+    def _record(
+        self, request: NewbornRequest, decision: rules.Decision, prov: dict[str, str]
+    ) -> dict[str, Any]:
         return {
-            "noKartu": self.participants.new_card_number(), "nik": request.nikBayi,
-            "nama": request.namaBayi, "sex": request.sex, "tglLahir": request.tglLahir.isoformat(),
-            "status": decision.status, "segmen": decision.segment,
+            "noKartu": self.participants.new_card_number(),
+            "nik": request.nikBayi,
+            "nama": request.namaBayi,
+            "sex": request.sex,
+            "tglLahir": request.tglLahir.isoformat(),
+            "status": decision.status,
+            "segmen": decision.segment,
             "jenisPeserta": rules.jenis_peserta(decision.segment),
             "hakKelas": rules.hak_kelas(decision.kelas),
             "statusPeserta": rules.status_peserta(decision.status_peserta),
             "iuran": decision.iuran,
             "batasPendaftaran": rules.registration_deadline(request.tglLahir).isoformat(),
             "batasUpdateNik": rules.nik_update_deadline(request.tglLahir).isoformat(),
-            "keterangan": decision.keterangan, "provUmum": prov, "nikIbu": request.nikIbu,
-            "kelahiranKe": request.kelahiranKe, "enrolledOn": self.clock().date().isoformat(),
+            "keterangan": decision.keterangan,
+            "provUmum": prov,
+            "nikIbu": request.nikIbu,
+            "kelahiranKe": request.kelahiranKe,
+            "enrolledOn": self.clock().date().isoformat(),
         }
 
 
-PUBLIC_FIELDS = ("noKartu", "nik", "nama", "status", "segmen", "jenisPeserta", "hakKelas",
-                 "statusPeserta", "iuran", "batasPendaftaran", "batasUpdateNik", "keterangan")
+PUBLIC_FIELDS = (
+    "noKartu",
+    "nik",
+    "nama",
+    "status",
+    "segmen",
+    "jenisPeserta",
+    "hakKelas",
+    "statusPeserta",
+    "iuran",
+    "batasPendaftaran",
+    "batasUpdateNik",
+    "keterangan",
+)
+
+
+def _nik_date(nik: str) -> date | None:
+    try:
+        return nik_birth_date(nik)
+    except ValueError:  # 31 February passes the digit checks
+        return None
 
 
 def _public(record: dict[str, Any]) -> dict[str, Any]:

@@ -19,7 +19,9 @@ NEWBORN_CARD_PREFIX = "998"  # inside the synthetic "99..." range (domain.md 8.4
 class Participants:
     def __init__(self, population: Population, store: Store) -> None:
         self.population, self.store = population, store
-        self._by_card = {card: nik for f in population.families for nik, card in f.jkn_numbers.items()}
+        self._by_card = {
+            card: nik for f in population.families for nik, card in f.jkn_numbers.items()
+        }
 
     def member(self, nik: str) -> tuple[Resident, Family] | None:
         """A seeded resident whose family is covered (has a segment and a card for them)."""
@@ -45,8 +47,9 @@ class Participants:
     def child_ordinal(self, mother: Resident, family: Family, baby_nik: str, birth: date) -> int:
         """The baby's place among the mother's dependent children (< 21), baby included."""
         limit = rules.add_months(birth, -12 * rules.PPU_CHILD_AGE_LIMIT)
-        seeded = {m.nik for m in family.members
-                  if m.nik_ibu == mother.nik and m.tanggal_lahir > limit}
+        seeded = {
+            m.nik for m in family.members if m.nik_ibu == mother.nik and m.tanggal_lahir > limit
+        }
         enrolled = set(self.store.newborns_of(mother.nik))
         return len((seeded | enrolled) - {baby_nik}) + 1
 
@@ -60,7 +63,7 @@ class Participants:
 
 
 def provider(family: Family | None) -> dict[str, str]:
-    """A fake first-level faskes (puskesmas) per kecamatan: 4 digits + letter + 3 digits (5.4 [L])."""
+    """A fake first-level faskes (puskesmas) per kecamatan: 4 digits, letter, 3 digits (5.4 [L])."""
     kec = family.kode_kecamatan if family else "367301"
     name = KOTA_SERANG_KECAMATAN.get(kec, "KABUPATEN SERANG").upper()
     return {"kdProvider": f"99{kec[-2:]}P001", "nmProvider": f"PUSKESMAS {name}"}
@@ -71,11 +74,19 @@ def _seeded_view(resident: Resident, family: Family, on_date: date, today: date)
     kelas = 3 if segment.startswith("PBI") else family.bpjs_class or 3
     tmt = max(resident.tanggal_lahir, JKN_START).isoformat()
     return {
-        "noKartu": family.jkn_numbers[resident.nik], "nik": resident.nik, "nama": resident.nama,
-        "sex": resident.jenis_kelamin, "tglLahir": resident.tanggal_lahir.isoformat(),
-        "pisa": PISA.get(resident.shdk, "5"), "jenisPeserta": rules.jenis_peserta(segment),
-        "hakKelas": rules.hak_kelas(kelas), "statusPeserta": rules.status_peserta(rules.AKTIF),
-        "provUmum": provider(family), "tglTMT": tmt, "tglTAT": OPEN_END, "tglCetakKartu": tmt,
+        "noKartu": family.jkn_numbers[resident.nik],
+        "nik": resident.nik,
+        "nama": resident.nama,
+        "sex": resident.jenis_kelamin,
+        "tglLahir": resident.tanggal_lahir.isoformat(),
+        "pisa": PISA.get(resident.shdk, "5"),
+        "jenisPeserta": rules.jenis_peserta(segment),
+        "hakKelas": rules.hak_kelas(kelas),
+        "statusPeserta": rules.status_peserta(rules.AKTIF),
+        "provUmum": provider(family),
+        "tglTMT": tmt,
+        "tglTAT": OPEN_END,
+        "tglCetakKartu": tmt,
         **_common(resident.tanggal_lahir, on_date, today),
     }
 
@@ -84,12 +95,20 @@ def _newborn_view(record: dict[str, Any], on_date: date, today: date) -> dict[st
     birth = date.fromisoformat(record["tglLahir"])
     active = record["status"] == rules.ENROLLED
     return {
-        "noKartu": record["noKartu"], "nik": record["nik"], "nama": record["nama"],
-        "sex": record["sex"], "tglLahir": record["tglLahir"], "pisa": "3",
-        "jenisPeserta": record["jenisPeserta"], "hakKelas": record["hakKelas"],
-        "statusPeserta": record["statusPeserta"], "provUmum": record["provUmum"],
-        "tglTMT": record["tglLahir"] if active else None, "tglTAT": OPEN_END if active else None,
-        "tglCetakKartu": record["enrolledOn"], **_common(birth, on_date, today),
+        "noKartu": record["noKartu"],
+        "nik": record["nik"],
+        "nama": record["nama"],
+        "sex": record["sex"],
+        "tglLahir": record["tglLahir"],
+        "pisa": "3",
+        "jenisPeserta": record["jenisPeserta"],
+        "hakKelas": record["hakKelas"],
+        "statusPeserta": record["statusPeserta"],
+        "provUmum": record["provUmum"],
+        "tglTMT": record["tglLahir"] if active else None,
+        "tglTAT": OPEN_END if active else None,
+        "tglCetakKartu": record["enrolledOn"],
+        **_common(birth, on_date, today),
     }
 
 

@@ -1,4 +1,4 @@
-"""JKN newborn rules: the mother's segment decides coverage and contribution (domain.md 5.1, 5.2, 11)."""
+"""JKN newborn rules: the mother's segment decides coverage and contribution (domain.md 5.1, 11)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ NON_AKTIF_PREMI = ("9", "NON AKTIF KARNA PREMI")
 
 @dataclass(frozen=True)
 class Tariffs:
-    """Monthly contributions in rupiah; Perpres 64/2020 [M], later changes UNVERIFIED: configurable."""
+    """Monthly contributions, Perpres 64/2020 [M]; later changes UNVERIFIED: configurable."""
 
     mandiri: dict[int, int] = field(default_factory=lambda: {1: 150_000, 2: 100_000, 3: 42_000})
     ppu_extra_member_rate: float = 0.01  # 1% of wage per extra family member [M]
@@ -47,32 +47,56 @@ class Decision:
         return AKTIF if self.status == ENROLLED else NON_AKTIF_PREMI
 
 
-def decide(segment: str, family_class: int | None, child_ordinal: int, birth: date,
-           tariffs: Tariffs) -> Decision:
-    """The baby follows the mother's segment; `child_ordinal` counts her covered children, baby included."""
+def decide(
+    segment: str, family_class: int | None, child_ordinal: int, birth: date, tariffs: Tariffs
+) -> Decision:
+    """The baby follows the mother's segment; `child_ordinal` counts dependants, baby included."""
     kelas = family_class or 3
     deadline = registration_deadline(birth).isoformat()
     if segment in ("PBI_APBN", "PBI_APBD"):
-        return Decision(ENROLLED, segment, 3, 0, "Bayi peserta PBI: aktif sejak lahir, tanpa iuran.")
+        return Decision(
+            ENROLLED, segment, 3, 0, "Bayi peserta PBI: aktif sejak lahir, tanpa iuran."
+        )
     if segment == "PPU" and child_ordinal <= PPU_COVERED_CHILDREN:
-        return Decision(ENROLLED, segment, kelas, 0,
-                        f"Anak ke-{child_ordinal} peserta PPU: aktif mengikuti orang tua.")
+        return Decision(
+            ENROLLED,
+            segment,
+            kelas,
+            0,
+            f"Anak ke-{child_ordinal} peserta PPU: aktif mengikuti orang tua.",
+        )
     if segment == "PPU":
         extra = round(tariffs.ppu_reference_wage * tariffs.ppu_extra_member_rate)
-        return Decision(AWAITING_PAYMENT, segment, kelas, extra,
-                        f"Anak ke-{child_ordinal} melebihi 3 anak tanggungan PPU: iuran tambahan "
-                        f"Rp{extra} per bulan; aktif setelah dibayar (batas daftar {deadline}).")
+        return Decision(
+            AWAITING_PAYMENT,
+            segment,
+            kelas,
+            extra,
+            f"Anak ke-{child_ordinal} melebihi 3 anak tanggungan PPU: iuran tambahan "
+            f"{rupiah(extra)} per bulan; aktif setelah dibayar (batas daftar {deadline}).",
+        )
     iuran = tariffs.mandiri[kelas]
-    return Decision(AWAITING_PAYMENT, segment, kelas, iuran,
-                    f"Peserta mandiri: bayar iuran kelas {kelas} Rp{iuran} per bulan; kartu aktif "
-                    f"setelah iuran dibayar (batas daftar {deadline}).")
+    return Decision(
+        AWAITING_PAYMENT,
+        segment,
+        kelas,
+        iuran,
+        f"Peserta mandiri: bayar iuran kelas {kelas} {rupiah(iuran)} per bulan; kartu aktif "
+        f"setelah iuran dibayar (batas daftar {deadline}).",
+    )
 
 
 def not_a_member_message(birth: date) -> str:
     deadline = registration_deadline(birth).isoformat()
-    return (f"Ibu bukan peserta JKN. Keluarga dapat mendaftar sebagai peserta mandiri (PBPU) di "
-            f"kantor BPJS Kesehatan atau Mobile JKN, atau mengajukan PBI melalui Dinas "
-            f"Sosial; daftarkan bayi paling lambat {deadline}.")
+    return (
+        f"Ibu bukan peserta JKN. Keluarga dapat mendaftar sebagai peserta mandiri (PBPU) di "
+        f"kantor BPJS Kesehatan atau Mobile JKN, atau mengajukan PBI melalui Dinas "
+        f"Sosial; daftarkan bayi paling lambat {deadline}."
+    )
+
+
+def rupiah(amount: int) -> str:
+    return "Rp" + f"{amount:,}".replace(",", ".")
 
 
 def registration_deadline(birth: date) -> date:

@@ -1,4 +1,4 @@
-"""The BPJS simulator's state in SQLite: enrolled newborns, idempotency answers, the effect ledger."""
+"""BPJS simulator state in SQLite: enrolled newborns, idempotency answers, the effect ledger."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ CREATE TABLE IF NOT EXISTS newborn (
     peserta TEXT NOT NULL, created_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS newborn_by_mother ON newborn (nik_ibu);
 CREATE TABLE IF NOT EXISTS idempotency (
-    key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, answer TEXT NOT NULL, created_at TEXT NOT NULL);
+    key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, answer TEXT NOT NULL,
+    created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS ledger (
     id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, effect TEXT NOT NULL,
     at TEXT NOT NULL, result TEXT NOT NULL);
@@ -27,38 +28,57 @@ class Store:
     def __init__(self, path: Path | None = None) -> None:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(":memory:" if path is None else str(path), check_same_thread=False)
+        self._db = sqlite3.connect(
+            ":memory:" if path is None else str(path), check_same_thread=False
+        )
         self.lock = threading.RLock()
         with self.lock, self._db:
             self._db.executescript(SCHEMA)
 
     def ping(self) -> bool:
         with self.lock:
-            return self._db.execute("SELECT 1").fetchone() == (1,)
+            return bool(self._db.execute("SELECT 1").fetchone() == (1,))
 
     def answer_for(self, key: str) -> tuple[str, dict[str, Any]] | None:
         """(request fingerprint, stored answer) of an idempotency key already seen."""
         with self.lock:
             row = self._db.execute(
-                "SELECT fingerprint, answer FROM idempotency WHERE key = ?", (key,)).fetchone()
+                "SELECT fingerprint, answer FROM idempotency WHERE key = ?", (key,)
+            ).fetchone()
         return None if row is None else (row[0], json.loads(row[1]))
 
     def remember(self, key: str, fingerprint: str, answer: dict[str, Any], at: str) -> None:
         """An answer without a new effect (not a member, or the baby enrolled before)."""
         with self.lock, self._db:
-            self._db.execute("INSERT INTO idempotency VALUES (?, ?, ?, ?)",
-                             (key, fingerprint, json.dumps(answer), at))
+            self._db.execute(
+                "INSERT INTO idempotency VALUES (?, ?, ?, ?)",
+                (key, fingerprint, json.dumps(answer), at),
+            )
 
-    def enrol(self, key: str, fingerprint: str, nik_ibu: str, peserta: dict[str, Any],
-              answer: dict[str, Any], result: dict[str, Any], at: str) -> None:
+    def enrol(
+        self,
+        key: str,
+        fingerprint: str,
+        nik_ibu: str,
+        peserta: dict[str, Any],
+        answer: dict[str, Any],
+        result: dict[str, Any],
+        at: str,
+    ) -> None:
         """Membership, ledger effect and idempotency answer in one transaction."""
         with self.lock, self._db:
-            self._db.execute("INSERT INTO newborn VALUES (?, ?, ?, ?, ?)",
-                             (peserta["nik"], peserta["noKartu"], nik_ibu, json.dumps(peserta), at))
-            self._db.execute("INSERT INTO ledger (key, effect, at, result) VALUES (?, ?, ?, ?)",
-                             (key, "enrol_newborn", at, json.dumps(result)))
-            self._db.execute("INSERT INTO idempotency VALUES (?, ?, ?, ?)",
-                             (key, fingerprint, json.dumps(answer), at))
+            self._db.execute(
+                "INSERT INTO newborn VALUES (?, ?, ?, ?, ?)",
+                (peserta["nik"], peserta["noKartu"], nik_ibu, json.dumps(peserta), at),
+            )
+            self._db.execute(
+                "INSERT INTO ledger (key, effect, at, result) VALUES (?, ?, ?, ?)",
+                (key, "enrol_newborn", at, json.dumps(result)),
+            )
+            self._db.execute(
+                "INSERT INTO idempotency VALUES (?, ?, ?, ?)",
+                (key, fingerprint, json.dumps(answer), at),
+            )
 
     def newborn(self, nik: str) -> dict[str, Any] | None:
         with self.lock:
@@ -68,7 +88,8 @@ class Store:
     def newborn_by_card(self, no_kartu: str) -> dict[str, Any] | None:
         with self.lock:
             row = self._db.execute(
-                "SELECT peserta FROM newborn WHERE no_kartu = ?", (no_kartu,)).fetchone()
+                "SELECT peserta FROM newborn WHERE no_kartu = ?", (no_kartu,)
+            ).fetchone()
         return None if row is None else dict(json.loads(row[0]))
 
     def newborns_of(self, nik_ibu: str) -> list[str]:
@@ -87,7 +108,9 @@ class Store:
 
     def ledger(self) -> list[dict[str, Any]]:
         with self.lock:
-            rows = self._db.execute("SELECT key, effect, at, result FROM ledger ORDER BY id").fetchall()
+            rows = self._db.execute(
+                "SELECT key, effect, at, result FROM ledger ORDER BY id"
+            ).fetchall()
         return [{"key": k, "effect": e, "at": at, "result": json.loads(r)} for k, e, at, r in rows]
 
     def close(self) -> None:

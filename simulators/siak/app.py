@@ -18,7 +18,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from simulators.faults import Faults, install_faults
 from simulators.population import MOTHER_KINDS, generate
-from simulators.siak.models import AktaRequest, BirthRequest, KiaRequest, LookupRequest, ReissueKkRequest
+from simulators.siak.models import (
+    AktaRequest,
+    BirthRequest,
+    KiaRequest,
+    LookupRequest,
+    ReissueKkRequest,
+)
 from simulators.siak.registry import SiakRegistry
 from simulators.siak.rules import AktaDateSource, AktaPolicy, AktaSerialScope, RuleBroken
 from simulators.siak.store import Store
@@ -43,14 +49,19 @@ def create_app(
 ) -> FastAPI:
     """The population comes from the seed; every mutation lives in the SQLite file at state_path."""
     store = Store(state_path, population_id=f"seed={seed};families={families}")
-    registry = SiakRegistry(generate(seed, families), store, clock or (lambda: datetime.now(UTC)),
-                            AktaPolicy(akta_date_source, akta_serial_scope),
-                            strict_status_ortu=strict_status_ortu)
+    registry = SiakRegistry(
+        generate(seed, families),
+        store,
+        clock or (lambda: datetime.now(UTC)),
+        AktaPolicy(akta_date_source, akta_serial_scope),
+        strict_status_ortu=strict_status_ortu,
+    )
 
     def require_api_key(request: Request) -> None:
         given = request.headers.get("x-api-key", "")
-        if request.url.path not in OPEN_PATHS and not hmac.compare_digest(given.encode(),
-                                                                          api_key.encode()):
+        if request.url.path not in OPEN_PATHS and not hmac.compare_digest(
+            given.encode(), api_key.encode()
+        ):
             raise RuleBroken(401, "API_KEY_TIDAK_VALID", "header X-Api-Key salah atau tidak ada")
 
     @asynccontextmanager
@@ -59,8 +70,11 @@ def create_app(
         yield
         store.close()
 
-    app = FastAPI(title="SIAK simulator (Kota Serang, synthetic)", lifespan=lifespan,
-                  dependencies=[Depends(require_api_key)])
+    app = FastAPI(
+        title="SIAK simulator (Kota Serang, synthetic)",
+        lifespan=lifespan,
+        dependencies=[Depends(require_api_key)],
+    )
     app.state.registry = registry
     app.state.faults = install_faults(app, faults=faults)
     _install_error_handlers(app)
@@ -106,8 +120,11 @@ def _install_routes(app: FastAPI, registry: SiakRegistry) -> None:
         return {"effects": registry.store.ledger()}
 
     @app.get("/_sim/population/sample")
-    def sample(n: Annotated[int, Query(ge=1, le=1000)] = 10, kind: str = "happy",
-               offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
+    def sample(
+        n: Annotated[int, Query(ge=1, le=1000)] = 10,
+        kind: str = "happy",
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> list[dict[str, Any]]:
         if kind not in MOTHER_KINDS:
             raise RuleBroken(422, "JENIS_TIDAK_DIKENAL", f"kind must be one of {MOTHER_KINDS}")
         return registry.sample(n, kind, offset)
@@ -127,29 +144,38 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RuleBroken)
     async def rule_broken(_request: Request, exc: RuleBroken) -> JSONResponse:
         log.info("request_rejected", code=exc.code, status=exc.status)
-        return JSONResponse({"code": exc.code, "message": exc.message, **exc.extra},
-                            status_code=exc.status)
+        return JSONResponse(
+            {"code": exc.code, "message": exc.message, **exc.extra}, status_code=exc.status
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")}
-                  for e in exc.errors()]  # no "input": it would echo NIKs back
-        return JSONResponse({"code": "DATA_TIDAK_VALID", "message": "permintaan tidak valid",
-                             "errors": errors}, status_code=422)
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")}
+            for e in exc.errors()
+        ]  # no "input": it would echo NIKs back
+        return JSONResponse(
+            {"code": "DATA_TIDAK_VALID", "message": "permintaan tidak valid", "errors": errors},
+            status_code=422,
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse({"code": HTTP_CODES.get(exc.status_code, "HTTP_ERROR"),
-                             "message": str(exc.detail)}, status_code=exc.status_code)
+        return JSONResponse(
+            {"code": HTTP_CODES.get(exc.status_code, "HTTP_ERROR"), "message": str(exc.detail)},
+            status_code=exc.status_code,
+        )
 
     @app.exception_handler(Exception)
     async def crashed(_request: Request, exc: Exception) -> JSONResponse:
         log.error("request_failed", error_type=type(exc).__name__)
-        return JSONResponse({"code": "KESALAHAN_INTERNAL", "message": "kesalahan internal"},
-                            status_code=500)
+        return JSONResponse(
+            {"code": "KESALAHAN_INTERNAL", "message": "kesalahan internal"}, status_code=500
+        )
 
 
 def serve(host: str, port: int, **kwargs: Any) -> None:
     """Blocking: builds the app with create_app(**kwargs) and runs uvicorn (logging left as set)."""
-    uvicorn.run(create_app(**kwargs), host=host, port=port, log_config=None,
-                timeout_graceful_shutdown=5)
+    uvicorn.run(
+        create_app(**kwargs), host=host, port=port, log_config=None, timeout_graceful_shutdown=5
+    )

@@ -25,11 +25,16 @@ def kk_registered_on(nomor_kk: str) -> date:
 def base_kk(family: Family) -> dict[str, Any]:
     """Version 1 of a KK as generated with the population."""
     return {
-        "nomor_kk": family.nomor_kk, "versi": 1,
+        "nomor_kk": family.nomor_kk,
+        "versi": 1,
         "dikeluarkan_tanggal": kk_registered_on(family.nomor_kk).isoformat(),
-        "kepala_keluarga": family.members[0].nama, "alamat": family.alamat,
-        "rt": family.rt, "rw": family.rw, "kode_kelurahan": family.kode_kelurahan,
-        "kode_kecamatan": family.kode_kecamatan, "kode_kabupaten": family.kode_kabupaten,
+        "kepala_keluarga": family.members[0].nama,
+        "alamat": family.alamat,
+        "rt": family.rt,
+        "rw": family.rw,
+        "kode_kelurahan": family.kode_kelurahan,
+        "kode_kecamatan": family.kode_kecamatan,
+        "kode_kabupaten": family.kode_kabupaten,
         "is_synthetic": family.is_synthetic,
         "anggota": [member_row(m) for m in family.members],
     }
@@ -42,27 +47,43 @@ def kk_summary(kk: dict[str, Any]) -> dict[str, Any]:
     return summary
 
 
-def newborn_row(nik: str, body: dict[str, Any], mother: Resident, father: Resident | None,
-                shdk: str) -> dict[str, Any]:
+def newborn_row(
+    nik: str, body: dict[str, Any], mother: Resident, father: Resident | None, shdk: str
+) -> dict[str, Any]:
     """The child's biodata: newborn defaults per domain.md 9."""
     return {
-        "nik": nik, "nama": body.get("nama_anak"), "jenis_kelamin": body["jenis_kelamin"],
-        "tempat_lahir": "KOTA SERANG", "tanggal_lahir": body["tanggal_lahir"],
-        "agama": mother.agama, "pendidikan": "TIDAK/BELUM SEKOLAH",
-        "pekerjaan": "BELUM/TIDAK BEKERJA", "golongan_darah": "TIDAK TAHU",
-        "status_perkawinan": "BELUM KAWIN", "shdk": shdk, "kewarganegaraan": "WNI",
-        "nik_ayah": father.nik if father else None, "nik_ibu": mother.nik,
-        "nama_ayah": father.nama if father else None, "nama_ibu": mother.nama,
-        "no_paspor": None, "no_kitas": None,
+        "nik": nik,
+        "nama": body.get("nama_anak"),
+        "jenis_kelamin": body["jenis_kelamin"],
+        "tempat_lahir": "KOTA SERANG",
+        "tanggal_lahir": body["tanggal_lahir"],
+        "agama": mother.agama,
+        "pendidikan": "TIDAK/BELUM SEKOLAH",
+        "pekerjaan": "BELUM/TIDAK BEKERJA",
+        "golongan_darah": "TIDAK TAHU",
+        "status_perkawinan": "BELUM KAWIN",
+        "shdk": shdk,
+        "kewarganegaraan": "WNI",
+        "nik_ayah": father.nik if father else None,
+        "nik_ibu": mother.nik,
+        "nama_ayah": father.nama if father else None,
+        "nama_ibu": mother.nama,
+        "no_paspor": None,
+        "no_kitas": None,
     }
 
 
 def sample_mother(mother: Resident, family: Family) -> dict[str, Any]:
     husband = family.member(family.father_nik)
     return {
-        "nik": mother.nik, "nama": mother.nama, "tanggal_lahir": mother.tanggal_lahir.isoformat(),
-        "nik_suami": husband.nik if husband else None, "nama_suami": husband.nama if husband else None,
-        "nomor_kk": family.nomor_kk, "kode_kelurahan": family.kode_kelurahan,
-        "perkawinan_tercatat": family.perkawinan_tercatat, "phone": phone_number(mother.nik),
+        "nik": mother.nik,
+        "nama": mother.nama,
+        "tanggal_lahir": mother.tanggal_lahir.isoformat(),
+        "nik_suami": husband.nik if husband else None,
+        "nama_suami": husband.nama if husband else None,
+        "nomor_kk": family.nomor_kk,
+        "kode_kelurahan": family.kode_kelurahan,
+        "perkawinan_tercatat": family.perkawinan_tercatat,
+        "phone": phone_number(mother.nik),
         "is_synthetic": family.is_synthetic,
     }

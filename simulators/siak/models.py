@@ -5,11 +5,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, Strict
+from pydantic import BaseModel, BeforeValidator, Field
 
 from schemas.identifiers import AktaNumber, Nik, NomorKk
 
-LocalDate = Annotated[date, Strict()]  # "YYYY-MM-DD" only, never a number
+
+def _iso_date_text(value: object) -> object:
+    if not isinstance(value, str | date):
+        raise ValueError("a date is a 'YYYY-MM-DD' string")
+    return value
+
+
+LocalDate = Annotated[date, BeforeValidator(_iso_date_text)]  # never a number (epoch)
 
 
 class LookupRequest(BaseModel):

@@ -22,8 +22,15 @@ Result = tuple[int, dict[str, Any]]
 
 
 class SiakRegistry:
-    def __init__(self, population: Population, store: Store, clock: Callable[[], datetime],
-                 akta_policy: rules.AktaPolicy, *, strict_status_ortu: bool = True) -> None:
+    def __init__(
+        self,
+        population: Population,
+        store: Store,
+        clock: Callable[[], datetime],
+        akta_policy: rules.AktaPolicy,
+        *,
+        strict_status_ortu: bool = True,
+    ) -> None:
         self.population, self.store, self.clock = population, store, clock
         self.akta_policy, self.strict_status_ortu = akta_policy, strict_status_ortu
         self.population_serials: dict[str, set[int]] = {}
@@ -63,21 +70,31 @@ class SiakRegistry:
         if mother.jenis_kelamin != "P":
             raise RuleBroken(422, "IBU_BUKAN_PEREMPUAN", "NIK ibu terdaftar sebagai laki-laki")
         if not family.in_kota_serang:  # domicile principle (domain.md 11)
-            raise RuleBroken(422, "KK_LUAR_WILAYAH", "KK ibu tidak berdomisili di Kota Serang",
-                             kode_kabupaten=family.kode_kabupaten)
+            raise RuleBroken(
+                422,
+                "KK_LUAR_WILAYAH",
+                "KK ibu tidak berdomisili di Kota Serang",
+                kode_kabupaten=family.kode_kabupaten,
+            )
         father = None
         if req.nik_ayah is not None:
             father = self._resident(req.nik_ayah, "AYAH_TIDAK_DITEMUKAN", "ayah")[0]
             if father.jenis_kelamin != "L":
-                raise RuleBroken(422, "AYAH_BUKAN_LAKI_LAKI", "NIK ayah terdaftar sebagai perempuan")
+                raise RuleBroken(
+                    422, "AYAH_BUKAN_LAKI_LAKI", "NIK ayah terdaftar sebagai perempuan"
+                )
         now = self.now()
         if req.tanggal_lahir > rules.local_date(now):
             raise RuleBroken(422, "TANGGAL_LAHIR_TIDAK_VALID", "tanggal lahir di masa depan")
         prefix = rules.child_nik_prefix(family.kode_kecamatan, req.tanggal_lahir, req.jenis_kelamin)
         taken = self.population_serials.get(prefix, set()) | self.store.serials_taken(prefix)
         nik = f"{prefix}{rules.next_serial(taken):04d}"
-        result = {"nik": nik, "nomor_kk": family.nomor_kk, "kode_kecamatan": family.kode_kecamatan,
-                  "registered_at": now.astimezone(rules.WIB).isoformat()}
+        result = {
+            "nik": nik,
+            "nomor_kk": family.nomor_kk,
+            "kode_kecamatan": family.kode_kecamatan,
+            "registered_at": now.astimezone(rules.WIB).isoformat(),
+        }
         row = docs.newborn_row(nik, body, mother, father, rules.child_shdk(mother.shdk))
         self.store.save_birth({**result, "penduduk": row})
         return result
@@ -96,21 +113,30 @@ class SiakRegistry:
         if birth["nomor_kk"] != req.nomor_kk:
             raise RuleBroken(422, "KK_TIDAK_SESUAI", "anak tercatat pada KK lain")
         if any(m["nik"] == req.nik_anak for m in kk["anggota"]):
-            raise RuleBroken(409, "ANAK_SUDAH_ADA_DI_KK", "anak sudah tercantum pada KK",
-                             current_version=kk["versi"])
+            raise RuleBroken(
+                409,
+                "ANAK_SUDAH_ADA_DI_KK",
+                "anak sudah tercantum pada KK",
+                current_version=kk["versi"],
+            )
         if req.expected_version is not None and req.expected_version != kk["versi"]:
-            raise RuleBroken(409, "VERSI_KK_BERUBAH", "KK sudah diterbitkan ulang",
-                             current_version=kk["versi"])
+            raise RuleBroken(
+                409, "VERSI_KK_BERUBAH", "KK sudah diterbitkan ulang", current_version=kk["versi"]
+            )
         child = self._rename(birth, req.nama_anak)
-        new = {**kk, "versi": kk["versi"] + 1,
-               "dikeluarkan_tanggal": rules.local_date(self.now()).isoformat(),
-               "anggota": [*kk["anggota"], child]}
+        new = {
+            **kk,
+            "versi": kk["versi"] + 1,
+            "dikeluarkan_tanggal": rules.local_date(self.now()).isoformat(),
+            "anggota": [*kk["anggota"], child],
+        }
         self.store.add_kk_version(new)
         return new
 
     def register_akta(self, key: str, req: AktaRequest) -> Result:
-        return self._once(key, "akta_kelahiran", req.model_dump(mode="json"),
-                          lambda: self._register_akta(req))
+        return self._once(
+            key, "akta_kelahiran", req.model_dump(mode="json"), lambda: self._register_akta(req)
+        )
 
     def _register_akta(self, req: AktaRequest) -> dict[str, Any]:
         nama = (req.nama_anak or "").strip().upper()
@@ -118,10 +144,16 @@ class SiakRegistry:
             raise RuleBroken(422, "NAMA_ANAK_KOSONG", "nama anak wajib diisi untuk akta kelahiran")
         birth = self._birth(req.nik_anak)
         if birth["penduduk"]["tanggal_lahir"] != req.tanggal_lahir.isoformat():
-            raise RuleBroken(422, "TANGGAL_LAHIR_TIDAK_SESUAI", "tanggal lahir berbeda dengan biodata")
+            raise RuleBroken(
+                422, "TANGGAL_LAHIR_TIDAK_SESUAI", "tanggal lahir berbeda dengan biodata"
+            )
         if (existing := self.store.akta_of(req.nik_anak)) is not None:
-            raise RuleBroken(409, "AKTA_SUDAH_TERBIT", "akta kelahiran sudah diterbitkan",
-                             nomor_akta=existing["nomor_akta"])
+            raise RuleBroken(
+                409,
+                "AKTA_SUDAH_TERBIT",
+                "akta kelahiran sudah diterbitkan",
+                nomor_akta=existing["nomor_akta"],
+            )
         mother = self.population.by_nik[birth["penduduk"]["nik_ibu"]][0]
         if self.strict_status_ortu:
             rules.check_status_ortu(req.status_ortu, mother.status_perkawinan)
@@ -132,10 +164,15 @@ class SiakRegistry:
         serial = self.store.next_akta_serial(scope)
         if serial > 9999:
             raise RuleBroken(422, "NOMOR_URUT_HABIS", "nomor urut akta hari ini sudah habis")
-        doc = {"nomor_akta": rules.akta_number(jenis, number_date, serial), "jenis": jenis,
-               "tanggal_registrasi": registered_on.isoformat(), "nik_anak": req.nik_anak,
-               "nama_anak": nama, "tanggal_lahir": req.tanggal_lahir.isoformat(),
-               "status_ortu": req.status_ortu}
+        doc = {
+            "nomor_akta": rules.akta_number(jenis, number_date, serial),
+            "jenis": jenis,
+            "tanggal_registrasi": registered_on.isoformat(),
+            "nik_anak": req.nik_anak,
+            "nama_anak": nama,
+            "tanggal_lahir": req.tanggal_lahir.isoformat(),
+            "status_ortu": req.status_ortu,
+        }
         self.store.add_akta(doc, scope, serial)
         self._rename(birth, nama)
         return doc
@@ -156,29 +193,38 @@ class SiakRegistry:
         if self.store.kia_of(req.nik_anak) is not None:
             raise RuleBroken(409, "KIA_SUDAH_TERBIT", "KIA sudah diterbitkan")
         born = datetime.fromisoformat(akta["tanggal_lahir"]).date()
-        doc = {"nik": req.nik_anak, "jenis": "0-5", "nama": akta["nama_anak"],
-               "berlaku_sampai": rules.kia_valid_until(born).isoformat(),
-               "nomor_kk": birth["nomor_kk"], "kepala_keluarga": kk["kepala_keluarga"],
-               "nomor_akta": req.nomor_akta,
-               "diterbitkan_tanggal": rules.local_date(self.now()).isoformat()}
+        doc = {
+            "nik": req.nik_anak,
+            "jenis": "0-5",
+            "nama": akta["nama_anak"],
+            "berlaku_sampai": rules.kia_valid_until(born).isoformat(),
+            "nomor_kk": birth["nomor_kk"],
+            "kepala_keluarga": kk["kepala_keluarga"],
+            "nomor_akta": req.nomor_akta,
+            "diterbitkan_tanggal": rules.local_date(self.now()).isoformat(),
+        }
         self.store.add_kia(doc)
         return doc
 
     def sample(self, n: int, kind: str, offset: int) -> list[dict[str, Any]]:
-        chosen = self.population.mothers(kind=kind)[offset:offset + n]
+        chosen = self.population.mothers(kind=kind)[offset : offset + n]
         return [docs.sample_mother(mother, family) for mother, family in chosen]
 
-    def _once(self, key: str, effect: str, identity: dict[str, Any],
-              apply: Callable[[], dict[str, Any]]) -> Result:
+    def _once(
+        self, key: str, effect: str, identity: dict[str, Any], apply: Callable[[], dict[str, Any]]
+    ) -> Result:
         """Same key + same request -> the first answer (200); same key, other request -> 409."""
         digest = hashlib.sha256(json.dumps([effect, identity], sort_keys=True).encode()).hexdigest()
         with self.store.transaction():
             prior = self.store.ledger_entry(key)
             if prior is not None:
                 if prior.request_hash != digest:
-                    raise RuleBroken(409, "IDEMPOTENCY_KEY_REUSED",
-                                     "Idempotency-Key sudah dipakai untuk permintaan lain",
-                                     effect=prior.effect)
+                    raise RuleBroken(
+                        409,
+                        "IDEMPOTENCY_KEY_REUSED",
+                        "Idempotency-Key sudah dipakai untuk permintaan lain",
+                        effect=prior.effect,
+                    )
                 log.info("effect_replayed", effect=effect, key=key)
                 return 200, prior.result
             result = apply()

@@ -63,8 +63,14 @@ class AktaPolicy:
         return registered_on if self.date_source == "registration" else born
 
     def scope_key(self, jenis: str, number_date: date) -> str:
-        period = f"{number_date:%Y%m%d}" if self.serial_scope.startswith("day") else f"{number_date:%Y}"
-        return f"{DINAS}-{period}-{jenis}" if self.serial_scope.endswith("type") else f"{DINAS}-{period}"
+        period = (
+            f"{number_date:%Y%m%d}" if self.serial_scope.startswith("day") else f"{number_date:%Y}"
+        )
+        return (
+            f"{DINAS}-{period}-{jenis}"
+            if self.serial_scope.endswith("type")
+            else f"{DINAS}-{period}"
+        )
 
 
 def akta_number(jenis: str, number_date: date, serial: int) -> str:
@@ -84,9 +90,16 @@ def kia_valid_until(born: date) -> date:
 def check_status_ortu(status_ortu: str, mother_status: str) -> None:
     """The akta wording must match what the KK shows (domain.md 3.6)."""
     if status_ortu == "NIKAH_TERCATAT" and mother_status != "KAWIN TERCATAT":
-        raise RuleBroken(422, "STATUS_ORTU_TIDAK_SESUAI",
-                         "KK tidak menunjukkan perkawinan tercatat", status_perkawinan=mother_status)
+        raise RuleBroken(
+            422,
+            "STATUS_ORTU_TIDAK_SESUAI",
+            "KK tidak menunjukkan perkawinan tercatat",
+            status_perkawinan=mother_status,
+        )
     if status_ortu == "NIKAH_BELUM_TERCATAT" and not mother_status.startswith("KAWIN"):
-        raise RuleBroken(422, "STATUS_ORTU_TIDAK_SESUAI",
-                         "SPTJM hanya jika KK menunjukkan ibu berstatus kawin",
-                         status_perkawinan=mother_status)
+        raise RuleBroken(
+            422,
+            "STATUS_ORTU_TIDAK_SESUAI",
+            "SPTJM hanya jika KK menunjukkan ibu berstatus kawin",
+            status_perkawinan=mother_status,
+        )

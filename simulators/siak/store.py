@@ -48,8 +48,9 @@ class Store:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
         self.lock = threading.RLock()
-        self.conn = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False,
-                                    isolation_level=None)
+        self.conn = sqlite3.connect(
+            str(path) if path else ":memory:", check_same_thread=False, isolation_level=None
+        )
         with self.lock:
             if path is not None:
                 self.conn.execute("PRAGMA journal_mode=WAL")
@@ -94,11 +95,14 @@ class Store:
     def add_ledger(self, entry: LedgerEntry) -> None:
         self.conn.execute(
             "INSERT INTO ledger (key, effect, request_hash, at, result) VALUES (?, ?, ?, ?, ?)",
-            (entry.key, entry.effect, entry.request_hash, entry.at, json.dumps(entry.result)))
+            (entry.key, entry.effect, entry.request_hash, entry.at, json.dumps(entry.result)),
+        )
 
     def ledger(self) -> list[dict[str, Any]]:
         with self.lock:
-            rows = self.conn.execute("SELECT key, effect, at, result FROM ledger ORDER BY seq").fetchall()
+            rows = self.conn.execute(
+                "SELECT key, effect, at, result FROM ledger ORDER BY seq"
+            ).fetchall()
         return [{"key": k, "effect": e, "at": at, "result": json.loads(r)} for k, e, at, r in rows]
 
     # births
@@ -115,30 +119,36 @@ class Store:
         self.conn.execute(
             "INSERT INTO births (nik, prefix, serial, nomor_kk, doc) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (nik) DO UPDATE SET doc = excluded.doc",
-            (nik, nik[:12], int(nik[12:]), doc["nomor_kk"], json.dumps(doc)))
+            (nik, nik[:12], int(nik[12:]), doc["nomor_kk"], json.dumps(doc)),
+        )
 
     # kartu keluarga
     def latest_kk(self, nomor_kk: str) -> dict[str, Any] | None:
         return self._one(
-            "SELECT doc FROM kk_versions WHERE nomor_kk = ? ORDER BY versi DESC LIMIT 1", nomor_kk)
+            "SELECT doc FROM kk_versions WHERE nomor_kk = ? ORDER BY versi DESC LIMIT 1", nomor_kk
+        )
 
     def add_kk_version(self, doc: dict[str, Any]) -> None:
-        self.conn.execute("INSERT INTO kk_versions (nomor_kk, versi, doc) VALUES (?, ?, ?)",
-                          (doc["nomor_kk"], doc["versi"], json.dumps(doc)))
+        self.conn.execute(
+            "INSERT INTO kk_versions (nomor_kk, versi, doc) VALUES (?, ?, ?)",
+            (doc["nomor_kk"], doc["versi"], json.dumps(doc)),
+        )
 
     # akta and KIA
     def akta_of(self, nik_anak: str) -> dict[str, Any] | None:
         return self._one("SELECT doc FROM akta WHERE nik_anak = ?", nik_anak)
 
     def next_akta_serial(self, scope_key: str) -> int:
-        row = self.conn.execute("SELECT MAX(serial) FROM akta WHERE scope_key = ?",
-                                (scope_key,)).fetchone()
+        row = self.conn.execute(
+            "SELECT MAX(serial) FROM akta WHERE scope_key = ?", (scope_key,)
+        ).fetchone()
         return int(row[0] or 0) + 1
 
     def add_akta(self, doc: dict[str, Any], scope_key: str, serial: int) -> None:
         self.conn.execute(
             "INSERT INTO akta (nomor_akta, nik_anak, scope_key, serial, doc) VALUES (?, ?, ?, ?, ?)",
-            (doc["nomor_akta"], doc["nik_anak"], scope_key, serial, json.dumps(doc)))
+            (doc["nomor_akta"], doc["nik_anak"], scope_key, serial, json.dumps(doc)),
+        )
 
     def kia_of(self, nik: str) -> dict[str, Any] | None:
         return self._one("SELECT doc FROM kia WHERE nik = ?", nik)

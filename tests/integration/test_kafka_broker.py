@@ -27,8 +27,9 @@ async def test_a_record_sent_with_aiokafka_comes_back_with_aiokafka(
         await producer.send_and_wait(topic, b"hello", key=b"reg-1")
     finally:
         await producer.stop()
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=kafka_bootstrap,
-                                group_id=uuid4().hex, auto_offset_reset="earliest")
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=kafka_bootstrap, group_id=uuid4().hex, auto_offset_reset="earliest"
+    )
     await consumer.start()
     try:
         record = await consumer.getone()
@@ -43,8 +44,13 @@ def test_a_record_sent_with_kafka_python_comes_back_with_kafka_python(
     topic = topics.DEAD_LETTER.name(kafka_topics)
     with KafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all") as producer:
         producer.send(topic, key=b"reg-2", value=b"hello").get(timeout=30)
-    consumer = KafkaConsumer(topic, bootstrap_servers=kafka_bootstrap, group_id=uuid4().hex,
-                             auto_offset_reset="earliest", consumer_timeout_ms=30_000)
+    consumer = KafkaConsumer(
+        topic,
+        bootstrap_servers=kafka_bootstrap,
+        group_id=uuid4().hex,
+        auto_offset_reset="earliest",
+        consumer_timeout_ms=30_000,
+    )
     try:
         record = next(iter(consumer))
     finally:
@@ -74,9 +80,16 @@ def test_kcat_lists_our_topics_and_reads_a_cloudevent_we_wrote(
     kafka_bootstrap: str, kafka_topics: str
 ) -> None:
     topic = topics.BIRTHS_REPORTED.name(kafka_topics)
-    event = {"specversion": "1.0", "id": str(uuid4()), "source": "/facilities/RSUDSRG",
-             "type": "birth.reported", "time": datetime.now(UTC).isoformat(),
-             "subject": "reg-3", "datacontenttype": "application/json", "data": {"weight_g": 3100}}
+    event = {
+        "specversion": "1.0",
+        "id": str(uuid4()),
+        "source": "/facilities/RSUDSRG",
+        "type": "birth.reported",
+        "time": datetime.now(UTC).isoformat(),
+        "subject": "reg-3",
+        "datacontenttype": "application/json",
+        "data": {"weight_g": 3100},
+    }
     with KafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all") as producer:
         producer.send(topic, key=b"reg-3", value=json.dumps(event).encode()).get(timeout=30)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Callable
 
 import pytest
 
@@ -12,8 +13,15 @@ from connectors import bpjs_client
 from simulators.bpjs import crypto
 
 CONS_ID, SECRET, TS = "9901", "lahir-dev-bpjs-secret", "1790000000"
-PAYLOAD = {"peserta": {"noKartu": "9900000000123", "nama": "Bayi Ny. Rabi'ah Nurhaliza",
-                       "catatan": "Ä ö — 日本語 😀", "iuran": 42000, "nested": [1, None, True]}}
+PAYLOAD = {
+    "peserta": {
+        "noKartu": "9900000000123",
+        "nama": "Bayi Ny. Rabi'ah Nurhaliza",
+        "catatan": "Ä ö — 日本語 😀",
+        "iuran": 42000,
+        "nested": [1, None, True],
+    }
+}
 
 
 def test_hmac_matches_the_official_test_vector() -> None:
@@ -22,7 +30,9 @@ def test_hmac_matches_the_official_test_vector() -> None:
 
 
 @pytest.mark.parametrize("sign", [crypto.signature, bpjs_client.signature])
-def test_signature_of_the_docs_example_is_hmac_of_consid_and_timestamp(sign) -> None:  # type: ignore[no-untyped-def]
+def test_signature_of_the_docs_example_is_hmac_of_consid_and_timestamp(
+    sign: Callable[[str, str, str], str],
+) -> None:
     assert sign("1234", "pwd", "433223232") == "eXMtvX2r7e7CLCIu3kpEpCrvciZgK8FuOhKv06NDAHk="
 
 

@@ -1,4 +1,4 @@
-"""SiakHttpClient: our synchronous HTTP client for SIAK (the simulator or, one day, the real one)."""
+"""SiakHttpClient: our synchronous HTTP client for SIAK (the simulator, one day the real one)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ class SiakHttpClient:
     def lookup(self, nik: str) -> dict[str, Any] | None:
         """`{"penduduk": {...}, "kk": {...}}`, or None when SIAK has no such NIK."""
         try:
-            return self._call("POST", "/siak/v1/penduduk/cari", body={"nik": nik})
+            return self._object("POST", "/siak/v1/penduduk/cari", body={"nik": nik})
         except SiakRejected as exc:
             if exc.code == NOT_FOUND_NIK:
                 return None
@@ -50,7 +50,7 @@ class SiakHttpClient:
 
     def register_birth(self, key: str, body: dict[str, Any]) -> dict[str, Any]:
         """`{"nik", "nomor_kk", "kode_kecamatan", "registered_at"}`; the same key replays."""
-        return self._call("POST", "/siak/v1/kelahiran", body=body, key=key)
+        return self._object("POST", "/siak/v1/kelahiran", body=body, key=key)
 
     def reissue_kk(
         self,
@@ -67,20 +67,20 @@ class SiakHttpClient:
             "nama_anak": nama_anak,
             "expected_version": expected_version,
         }
-        return self._call("POST", "/siak/v1/kk/terbitkan-ulang", body=body, key=key)
+        return self._object("POST", "/siak/v1/kk/terbitkan-ulang", body=body, key=key)
 
     def register_akta(self, key: str, body: dict[str, Any]) -> dict[str, Any]:
         """`{"nomor_akta", "jenis", "tanggal_registrasi", ...}`."""
-        return self._call("POST", "/siak/v1/akta-kelahiran", body=body, key=key)
+        return self._object("POST", "/siak/v1/akta-kelahiran", body=body, key=key)
 
     def issue_kia(self, key: str, nik_anak: str, nomor_akta: str) -> dict[str, Any]:
         """`{"nik", "jenis": "0-5", "berlaku_sampai", "nomor_kk", ...}`."""
         body = {"nik_anak": nik_anak, "nomor_akta": nomor_akta}
-        return self._call("POST", "/siak/v1/kia", body=body, key=key)
+        return self._object("POST", "/siak/v1/kia", body=body, key=key)
 
     def ledger(self) -> list[dict[str, Any]]:
         """Simulator only: every effect applied, once per idempotency key."""
-        effects: list[dict[str, Any]] = self._call("GET", "/_sim/ledger")["effects"]
+        effects: list[dict[str, Any]] = self._object("GET", "/_sim/ledger")["effects"]
         return effects
 
     def sample_mothers(self, n: int, kind: str = "happy", offset: int = 0) -> list[dict[str, Any]]:
@@ -102,6 +102,12 @@ class SiakHttpClient:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    def _object(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        payload = self._call(method, path, **kwargs)
+        if not isinstance(payload, dict):
+            raise TransientError(f"SIAK {method} {path}: answer is not a JSON object")
+        return payload
 
     def _call(
         self,

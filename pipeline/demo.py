@@ -20,6 +20,7 @@ from pipeline.config import Settings
 from pipeline.persistence.facilities import SYNTHETIC_FACILITIES, dev_secret
 
 SETTLED = {"AWAITING_APPROVAL", "COMPLETED", "NEEDS_CORRECTION", "REJECTED"}
+STALL_S = 60.0  # stop waiting when no birth settles for this long
 
 
 async def run_demo(settings: Settings, *, births: int, seed: int, console: Console,
@@ -80,6 +81,7 @@ async def _follow(clients: dict[str, HospitalClient], accepted: dict[str, str], 
                   timeout_s: float) -> dict[str, dict[str, Any]]:
     final: dict[str, dict[str, Any]] = {}
     deadline = time.monotonic() + timeout_s
+    last_change = time.monotonic()
     with _progress(console) as progress:
         bar = progress.add_task("waiting for drafts", total=len(accepted))
         while len(final) < len(accepted) and time.monotonic() < deadline:
@@ -90,7 +92,11 @@ async def _follow(clients: dict[str, HospitalClient], accepted: dict[str, str], 
                 if view["status"] in SETTLED:
                     final[reg] = view
                     progress.advance(bar)
-            await asyncio.sleep(0.5)
+                    last_change = time.monotonic()
+            if time.monotonic() - last_change > STALL_S:
+                console.print(f"[red]no progress for {STALL_S:.0f} s; summarising[/red]")
+                break
+            await asyncio.sleep(1.0)
     for reg, facility in accepted.items():
         final.setdefault(reg, (await clients[facility].get_birth(reg)).json())
     return final

@@ -1,4 +1,4 @@
-"""Run a simulator: `python -m simulators siak --port 8101` or `python -m simulators bpjs --port 8102`."""
+"""Run a simulator: `python -m simulators siak --port 8101` or `... bpjs --port 8102`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Records of the synthetic population: residents and families as SIAK holds them (domain.md 2, 9)."""
+"""Records of the synthetic population: residents and families as SIAK holds them (domain.md 2)."""
 
 from __future__ import annotations
 

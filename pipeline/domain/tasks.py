@@ -27,7 +27,8 @@ DEPENDS_ON: dict[str, tuple[str, ...]] = {
     "nik": (),
     "kk": ("nik",),
     "akta": ("nik",),
-    "kia": ("akta",),  # the KIA shows the akta number (Permendagri 2/2016, domain.md 4.1)
+    # the KIA shows the nomor KK and the akta number (Permendagri 2/2016, domain.md 4.1, 11)
+    "kia": ("kk", "akta"),
     "bpjs": ("nik",),
 }
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from pipeline.domain.ids import new_id
-from pipeline.domain.problems import problem
+from pipeline.domain.errors import RegistryRejected
+from pipeline.domain.problems import SIAK_CODES, problem
 from pipeline.domain.tasks import FINAL, TaskState
 from pipeline.handlers.executors import EXECUTORS, TaskInput, TaskOutcome
 from pipeline.handlers.progress import refresh_status, request_ready_tasks
@@ -25,7 +26,12 @@ def run_task(event: Envelope[TaskRequested], uows: UowFactory, ports: Ports) -> 
     task_input = _read(uows(), event)
     if task_input is None:
         return
-    outcome = EXECUTORS[kind](task_input, ports)  # TransientError propagates: retry later
+    try:
+        outcome = EXECUTORS[kind](task_input, ports)  # TransientError propagates: retry later
+    except RegistryRejected as exc:  # the registry said no: a final outcome, not a retry
+        outcome = TaskOutcome(TaskState.FAILED, detail={"registry_code": exc.code}, problem=problem(
+            SIAK_CODES.get(exc.code, "REGISTRY_REJECTED"), kind, registry_code=exc.code,
+            needs_correction=True))
     with uows() as uow:
         if not uow.mark_processed(consumer(kind), event.id):
             return

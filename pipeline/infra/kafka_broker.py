@@ -138,7 +138,7 @@ class KafkaBroker:
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             where = self.data_dir / "data"
-            raise RuntimeError(f"formatting {where} failed:\n{done.stderr[-4000:]}")
+            raise RuntimeError(f"formatting {where} failed:\n{(done.stdout + done.stderr)[-4000:]}")
 
     def _launch(self, libs: Path) -> int:
         self.log_file.parent.mkdir(parents=True, exist_ok=True)

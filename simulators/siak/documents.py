@@ -53,7 +53,7 @@ def newborn_row(
     """The child's biodata: newborn defaults per domain.md 9."""
     return {
         "nik": nik,
-        "nama": body.get("nama_anak"),
+        "nama": (body.get("nama_anak") or "").strip().upper() or None,
         "jenis_kelamin": body["jenis_kelamin"],
         "tempat_lahir": "KOTA SERANG",
         "tanggal_lahir": body["tanggal_lahir"],

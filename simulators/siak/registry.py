@@ -1,4 +1,4 @@
-"""The SIAK simulator's use cases: lookup, birth/NIK, KK re-issue, akta, KIA; each effect applied once."""
+"""SIAK simulator use cases: lookup, birth/NIK, KK re-issue, akta, KIA; each effect applied once."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ class SiakRegistry:
     ) -> None:
         self.population, self.store, self.clock = population, store, clock
         self.akta_policy, self.strict_status_ortu = akta_policy, strict_status_ortu
+        self._mothers: dict[str, list[tuple[Resident, Family]]] = {}
         self.population_serials: dict[str, set[int]] = {}
         for nik in population.by_nik:
             self.population_serials.setdefault(nik[:12], set()).add(int(nik[12:]))
@@ -207,7 +208,9 @@ class SiakRegistry:
         return doc
 
     def sample(self, n: int, kind: str, offset: int) -> list[dict[str, Any]]:
-        chosen = self.population.mothers(kind=kind)[offset : offset + n]
+        if kind not in self._mothers:
+            self._mothers[kind] = self.population.mothers(kind=kind)
+        chosen = self._mothers[kind][offset : offset + n]
         return [docs.sample_mother(mother, family) for mother, family in chosen]
 
     def _once(

@@ -1,4 +1,4 @@
-"""SIAK rules without I/O: child NIK prefix, SHDK, LU/LT akta numbers, KIA validity (domain.md 1-4)."""
+"""SIAK rules without I/O: child NIK prefix, SHDK, LU/LT akta numbers, KIA validity (domain 1-4)."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ def akta_number(jenis: str, number_date: date, serial: int) -> str:
 
 
 def kia_valid_until(born: date) -> date:
-    """KIA 0-5 is valid until the day before the 5th birthday (Permendagri 2/2016, domain.md 4.1)."""
+    """KIA 0-5 is valid until the day before the 5th birthday (Permendagri 2/2016, domain 4.1)."""
     try:
         fifth = born.replace(year=born.year + 5)
     except ValueError:  # born 29 February

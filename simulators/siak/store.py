@@ -20,7 +20,8 @@ CREATE TABLE IF NOT EXISTS births (
     nik TEXT PRIMARY KEY, prefix TEXT NOT NULL, serial INTEGER NOT NULL, nomor_kk TEXT NOT NULL,
     doc TEXT NOT NULL, UNIQUE (prefix, serial));
 CREATE TABLE IF NOT EXISTS kk_versions (
-    nomor_kk TEXT NOT NULL, versi INTEGER NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (nomor_kk, versi));
+    nomor_kk TEXT NOT NULL, versi INTEGER NOT NULL, doc TEXT NOT NULL,
+    PRIMARY KEY (nomor_kk, versi));
 CREATE TABLE IF NOT EXISTS akta (
     nomor_akta TEXT PRIMARY KEY, nik_anak TEXT NOT NULL UNIQUE, scope_key TEXT NOT NULL,
     serial INTEGER NOT NULL, doc TEXT NOT NULL, UNIQUE (scope_key, serial));
@@ -90,7 +91,10 @@ class Store:
             row = self.conn.execute(
                 "SELECT key, effect, request_hash, at, result FROM ledger WHERE key = ?", (key,)
             ).fetchone()
-        return LedgerEntry(*row[:4], json.loads(row[4])) if row else None
+        if row is None:
+            return None
+        key_, effect, request_hash, at, result = row
+        return LedgerEntry(key_, effect, request_hash, at, json.loads(result))
 
     def add_ledger(self, entry: LedgerEntry) -> None:
         self.conn.execute(
@@ -146,7 +150,8 @@ class Store:
 
     def add_akta(self, doc: dict[str, Any], scope_key: str, serial: int) -> None:
         self.conn.execute(
-            "INSERT INTO akta (nomor_akta, nik_anak, scope_key, serial, doc) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO akta (nomor_akta, nik_anak, scope_key, serial, doc)"
+            " VALUES (?, ?, ?, ?, ?)",
             (doc["nomor_akta"], doc["nik_anak"], scope_key, serial, json.dumps(doc)),
         )
 

@@ -1,4 +1,4 @@
-"""The SIAK simulator over real HTTP with SiakHttpClient: NIKs, KK versions, akta, KIA, faults, restarts."""
+"""SIAK simulator over real HTTP with SiakHttpClient: NIK, KK, akta, KIA, faults, restart."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ class RunningSiak:
 
 
 @pytest.fixture
-def start_siak(tmp_path: Path) -> Iterator[Callable[..., RunningSiak]]:
+def start_siak() -> Iterator[Callable[..., RunningSiak]]:
     """Starts the real simulator with uvicorn on a free port, in a thread; stops it afterwards."""
     running: list[RunningSiak] = []
 
@@ -306,7 +306,7 @@ def test_akta_is_lu_up_to_60_days_after_birth_counted_in_wib(
     assert lt["tanggal_registrasi"] == "2026-03-03"
 
 
-def test_akta_serials_count_per_day_and_type(siak: RunningSiak, client: SiakHttpClient) -> None:
+def test_akta_serials_count_per_day_and_type(client: SiakHttpClient) -> None:
     born = date(2026, 3, 1)
     mothers = client.sample_mothers(3, offset=15)
     children = [registered_child(client, m, born, f"serial-{i}") for i, m in enumerate(mothers)]

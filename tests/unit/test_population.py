@@ -165,18 +165,18 @@ def test_happy_mothers_are_married_registered_wni_women_of_age_with_husband_on_a
                 and f.father_nik is not None
             ),
         ),
-        ("no_husband", lambda m, f: f.father_nik is None and f.in_kota_serang),
+        ("no_husband", lambda _m, f: f.father_nik is None and f.in_kota_serang),
         (
             "foreign_father",
-            lambda m, f: (
+            lambda _m, f: (
                 f.member(f.father_nik).no_kitas is not None
                 and f.member(f.father_nik).kewarganegaraan == "WNA"
             ),
         ),
-        ("outside_city", lambda m, f: f.kode_kabupaten == "3604"),
+        ("outside_city", lambda _m, f: f.kode_kabupaten == "3604"),
         ("legacy_nik", lambda m, f: m.nik.startswith("3604") and f.in_kota_serang),
         ("grandparent_head", lambda m, f: m.shdk == "ANAK" and f.members[0].nik == m.nik_ayah),
-        ("any", lambda m, f: m.jenis_kelamin == "P"),
+        ("any", lambda m, _f: m.jenis_kelamin == "P"),
     ],
 )
 def test_each_kind_of_mother_has_its_trait(

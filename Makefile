@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 system-deps:
-	@scripts/install-system-deps.sh
+	@pipeline/infra/install-system-deps.sh
 
 kafka: venv
 	@$(PY) -m pipeline.infra.launcher fetch >/dev/null

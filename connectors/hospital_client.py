@@ -25,6 +25,10 @@ class HospitalClient:
     async def get_birth(self, registration_id: str) -> httpx.Response:
         return await self._send("GET", f"/v1/births/{registration_id}", b"")
 
+    async def name_child(self, registration_id: str, name: str) -> httpx.Response:
+        body = json.dumps({"name": name}).encode()
+        return await self._send("PATCH", f"/v1/births/{registration_id}/child", body)
+
     async def _send(self, method: str, path: str, body: bytes) -> httpx.Response:
         headers = sign_headers(self.facility_id, self._secret, method, path, body)
         if body:

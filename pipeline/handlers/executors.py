@@ -26,10 +26,12 @@ class TaskInput:
     child_nik: str | None
     nomor_kk: str | None
     results: dict[str, dict[str, Any]]  # detail of the tasks already done
+    revision: int = 0  # bumped by each corrected resubmission
 
     def key(self, kind: str) -> str:
         """Idempotency key of this task's effect: the registry dedups on it."""
-        return f"{self.registration_id}:{kind}"
+        base = f"{self.registration_id}:{kind}"
+        return f"{base}:r{self.revision}" if self.revision else base
 
     @property
     def local_birth(self) -> datetime:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from pipeline.domain.ids import new_id
+from pipeline.domain.tasks import TaskState
 from pipeline.domain.workflow import Status
 from pipeline.persistence.tables import Registration
 from pipeline.persistence.unit_of_work import UnitOfWork
@@ -31,6 +32,7 @@ class ReportBirth:
 class Accepted:
     registration_id: str
     replayed: bool  # True: the same report was sent again; the first answer is repeated
+    corrected: bool = False  # True: a corrected resubmission of a NEEDS_CORRECTION report
 
 
 class DuplicateReport(Exception):
@@ -47,9 +49,11 @@ def nik_index(key: str, nik: str) -> str:
 def report_birth(cmd: ReportBirth, uow: UnitOfWork, *, index_key: str) -> Accepted:
     with uow:
         existing = _by_notification(uow, cmd)
+        mother = nik_index(index_key, cmd.report.mother.nik)
+        if existing is not None and _is_correction(existing, cmd):
+            return correct_report(uow, existing, cmd, mother)
         if existing is not None:
             return _same_or_conflict(existing, cmd)
-        mother = nik_index(index_key, cmd.report.mother.nik)
         if _same_birth(uow, mother, cmd.report) is not None:
             raise DuplicateReport("BIRTH_ALREADY_REPORTED",
                                   "a birth for this mother, time and birth order is already reported")
@@ -69,6 +73,41 @@ def report_birth(cmd: ReportBirth, uow: UnitOfWork, *, index_key: str) -> Accept
                                       "already reported") from None
             return _same_or_conflict(existing, cmd)
         return Accepted(registration.id, replayed=False)
+
+
+def _is_correction(existing: Registration, cmd: ReportBirth) -> bool:
+    return existing.status == Status.NEEDS_CORRECTION and existing.body_sha256 != cmd.body_sha256
+
+
+def correct_report(uow: UnitOfWork, registration: Registration, cmd: ReportBirth,
+                   mother: str) -> Accepted:
+    """The hospital resends the same notification_id with corrected data (README: corrections).
+
+    The corrected report is an accepted report too, so it goes to births.reported.v1; tasks that
+    failed start again with fresh registry keys (revision), those that succeeded stay done."""
+    if registration.live_birth != cmd.report.live_birth:
+        raise DuplicateReport("CORRECTION_CHANGES_KIND",
+                              "a correction cannot turn a live birth into a stillbirth or back")
+    now = uow.now()
+    previous = [p.get("code") for p in registration.problems or []]
+    registration.report = cmd.report.model_dump(mode="json")
+    registration.body_sha256, registration.mother_index = cmd.body_sha256, mother
+    registration.born_at, registration.birth_order = cmd.report.born_at, cmd.report.child.birth_order
+    registration.problems, registration.revision = [], (registration.revision or 0) + 1
+    registration.status, registration.updated_at = Status.RECEIVED, now
+    for task in uow.tasks(registration.id).values():
+        if task.state == TaskState.FAILED:
+            task.state, task.updated_at, task.detail = TaskState.PENDING, now, {}
+    uow.record(registration.id, "birth.corrected", previous_problems=previous,
+               revision=registration.revision)
+    uow.publish(topics.BIRTHS_REPORTED.base, registration.id, _event(registration, cmd))
+    try:
+        uow.commit()
+    except IntegrityError:
+        raise DuplicateReport("BIRTH_ALREADY_REPORTED",
+                              "a birth for this mother, time and birth order is already reported"
+                              ) from None
+    return Accepted(registration.id, replayed=False, corrected=True)
 
 
 def _by_notification(uow: UnitOfWork, cmd: ReportBirth) -> Registration | None:
@@ -102,9 +141,14 @@ def _new_registration(uow: UnitOfWork, cmd: ReportBirth, mother: str) -> Registr
     )
 
 
+def _event_time(registration: Registration) -> Any:
+    return registration.updated_at if registration.revision else registration.received_at
+
+
 def _event(registration: Registration, cmd: ReportBirth) -> Envelope[Any]:
     data = BirthReported(registration_id=registration.id, facility_id=cmd.facility_code,
                          received_at=registration.received_at, report=cmd.report)
     return Envelope[BirthReported](source=f"/facilities/{cmd.facility_code}",
-                                   type="birth.reported", time=registration.received_at,
+                                   type="birth.corrected" if registration.revision else
+                                   "birth.reported", time=_event_time(registration),
                                    subject=registration.id, data=data)

@@ -18,8 +18,14 @@ def plan_tasks(event: Envelope[BirthReported], uow: UnitOfWork) -> None:
         if not uow.mark_processed(CONSUMER, event.id):
             return  # a redelivery: already planned
         registration = uow.registration(event.subject, lock=True)
-        if registration is None or uow.tasks(registration.id):
-            uow.commit()  # unknown (another environment's event) or planned by a replay
+        if registration is None:
+            uow.commit()  # another environment's event
+            return
+        if existing := uow.tasks(registration.id):  # a correction (or a replay): resume
+            request_ready_tasks(uow, registration, existing, caused_by=event.id)
+            uow.session.flush()
+            refresh_status(uow, registration, existing)
+            uow.commit()
             return
         now = uow.now()
         tasks = {kind: Task(registration_id=registration.id, kind=kind, state=state, detail={},

@@ -65,4 +65,4 @@ def _problem_view(problem: dict[str, Any]) -> dict[str, Any]:
 
 
 def _safe(detail: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in (detail or {}).items() if k in ("task", "facility", "kind", "attempt")}
+    return {k: v for k, v in (detail or {}).items() if k in ("task", "facility", "kind", "attempt", "previous_problems", "revision")}

@@ -91,7 +91,8 @@ def _read(uow: UnitOfWork, event: Envelope[TaskRequested]) -> TaskInput | None:
             registration_id=registration.id,
             report=BirthReport.model_validate(registration.report),
             child_nik=registration.child_nik, nomor_kk=registration.nomor_kk,
-            results={k: dict(t.detail) for k, t in tasks.items()})
+            results={k: dict(t.detail) for k, t in tasks.items()},
+            revision=registration.revision or 0)
 
 
 def _apply(uow: UnitOfWork, registration: Registration, task: Task, outcome: TaskOutcome) -> None:

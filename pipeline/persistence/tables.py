@@ -99,6 +99,7 @@ class Registration(Base):
     child_nik: Mapped[str | None] = mapped_column(String(16), unique=True)
     nomor_kk: Mapped[str | None] = mapped_column(String(16), index=True)
     problems: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # corrections
     is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
 
 

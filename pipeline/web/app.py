@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 
 from connectors.hospital_api.guards import RateLimiter
 from connectors.hospital_api.problems import ProblemError, field_errors, problem_response
+from connectors.hospital_api.naming import router as naming_router
 from connectors.hospital_api.routes import router as births_router
 from pipeline.bootstrap import Container
 
@@ -23,6 +24,7 @@ def create_app(container: Container) -> FastAPI:
     app.state.container = container
     app.state.rate_limiter = RateLimiter(container.settings.rate_limit_per_minute)
     app.include_router(births_router)
+    app.include_router(naming_router)
     _install_error_handlers(app)
 
     @app.get("/healthz", tags=["health"])

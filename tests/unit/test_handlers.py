@@ -15,6 +15,7 @@ from pipeline.config import Settings
 from pipeline.domain.errors import TransientError
 from pipeline.handlers import planning, tasks
 from pipeline.handlers.intake import DuplicateReport, ReportBirth, report_birth
+from pipeline.handlers.naming import NotFound, name_child
 from pipeline.handlers.status import birth_status
 from pipeline.persistence.migrate import upgrade
 from pipeline.persistence.tables import OutboxMessage
@@ -182,3 +183,48 @@ def test_the_same_birth_from_another_notification_is_a_conflict(container: Conta
 def test_another_facility_cannot_see_the_registration(container: Container) -> None:
     reg = report(container, a_birth_report())
     assert birth_status(container.uow(), reg, "PKMSRG") is None
+
+
+def test_naming_the_child_later_lets_akta_and_kia_go_ahead(container: Container) -> None:
+    reg = report(container, a_birth_report(child__name=None))
+    pump(container)
+    assert name_child(container.uow(), reg, "RSUDSRG", "Nur'aini") == "IN_PROGRESS"
+    pump(container)
+    view = status(container, reg)
+    assert view["status"] == "AWAITING_APPROVAL"
+    assert view["tasks"]["akta"]["state"] == view["tasks"]["kia"]["state"] == "AWAITING_APPROVAL"
+    assert "child.named" in [e["event"] for e in view["timeline"]]
+
+
+def test_a_name_is_given_once(container: Container) -> None:
+    reg = report(container, a_birth_report())
+    pump(container)
+    assert name_child(container.uow(), reg, "RSUDSRG", "Aisyah Putri") == "AWAITING_APPROVAL"
+    with pytest.raises(DuplicateReport) as caught:
+        name_child(container.uow(), reg, "RSUDSRG", "Another Name")
+    assert caught.value.code == "NAME_ALREADY_SET"
+    with pytest.raises(NotFound):
+        name_child(container.uow(), reg, "PKMSRG", "Aisyah Putri")
+
+
+def test_a_corrected_resubmission_completes_a_registration_that_needed_correction(
+        container: Container, siak: FakeSiak) -> None:
+    wrong = a_birth_report(mother__nik="3673015508959999")
+    reg = report(container, wrong)
+    pump(container)
+    assert status(container, reg)["status"] == "NEEDS_CORRECTION"
+    assert report(container, a_birth_report()) == reg  # same notification_id, corrected body
+    pump(container)
+    view = status(container, reg)
+    assert view["status"] == "AWAITING_APPROVAL" and view["problems"] == []
+    corrected = [e for e in view["timeline"] if e["event"] == "birth.corrected"]
+    assert corrected[0]["previous_problems"] == ["MOTHER_NOT_FOUND"]
+    assert f"{reg}:nik:r1" in siak.effects  # fresh registry key for the corrected data
+
+
+def test_a_report_that_needs_no_correction_cannot_be_changed(container: Container) -> None:
+    report(container, a_birth_report())
+    pump(container)
+    with pytest.raises(DuplicateReport) as caught:
+        report(container, a_birth_report(child__weight_grams=3000))
+    assert caught.value.code == "NOTIFICATION_ID_REUSED"

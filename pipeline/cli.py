@@ -21,6 +21,9 @@ db_app = typer.Typer(help="Database migrations and seed data.", no_args_is_help=
 topics_app = typer.Typer(help="Kafka topics.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(topics_app, name="topics")
+dead_app = typer.Typer(help="Dead letters: what failed for good, and re-driving it.",
+                       no_args_is_help=True)
+app.add_typer(dead_app, name="deadletters")
 console = Console()
 
 
@@ -52,6 +55,40 @@ def topics_list() -> None:
     for spec in ALL:
         table.add_row(spec.name(get_settings().topic_namespace), str(spec.partitions), spec.purpose)
     console.print(table)
+
+
+@dead_app.command("list")
+def deadletters_list() -> None:
+    """Every dead letter: where it came from, why, after how many attempts, re-driven or not."""
+    from pipeline.bootstrap import Container
+    from pipeline.deadletters import read_all, redriven
+
+    container = Container(get_settings())
+    letters = read_all(container)
+    again = redriven(container, letters)
+    table = Table("ref", "registration", "origin", "reason", "attempt", "error", "re-driven")
+    for d in letters:
+        table.add_row(d.ref, str(d.event.get("subject", "?")), d.headers.get("origin", "?"),
+                      d.headers.get("reason", "?"), d.headers.get("attempt", "?"),
+                      d.headers.get("error", "")[:60], "yes" if d.ref in again else "no")
+    console.print(table)
+
+
+@dead_app.command("redrive")
+def deadletters_redrive(
+    ref: Annotated[list[str] | None, typer.Argument(help="refs (partition:offset) or "
+                                                     "registration ids; none: all not re-driven")]
+    = None,
+) -> None:
+    """Send dead letters back to the topic they came from, each once."""
+    from pipeline.bootstrap import Container
+    from pipeline.deadletters import read_all, redrive
+
+    container = Container(get_settings())
+    letters = [d for d in read_all(container)
+               if not ref or d.ref in ref or d.event.get("subject") in ref]
+    done = redrive(container, letters)
+    console.print(f"re-driven: {len(done)} (already re-driven: {len(letters) - len(done)})")
 
 
 @app.command()

@@ -115,3 +115,20 @@ def _apply(uow: UnitOfWork, registration: Registration, task: Task, outcome: Tas
         uow.session.add(document)
         task.detail = {**task.detail, "document_id": document.id}
     uow.record(registration.id, f"task.{outcome.state.lower()}", task=task.kind)
+
+
+def reopen_task(uows: UowFactory, registration_id: str, kind: str) -> bool:
+    """An operator re-drives a dead-lettered task: it runs again and its problem is withdrawn."""
+    with uows() as uow:
+        registration = uow.registration(registration_id, lock=True)
+        tasks = uow.tasks(registration_id) if registration else {}
+        task = tasks.get(kind)
+        if registration is None or task is None or task.state != TaskState.FAILED:
+            return False
+        task.state, task.updated_at = TaskState.IN_PROGRESS, uow.now()
+        registration.problems = [p for p in registration.problems or []
+                                 if not (p.get("code") == "DEAD_LETTERED" and p.get("task") == kind)]
+        uow.record(registration_id, "task.redriven", task=kind)
+        refresh_status(uow, registration, tasks)
+        uow.commit()
+        return True

@@ -17,7 +17,7 @@ from pipeline.domain.errors import TransientError
 from pipeline.handlers import planning, tasks
 from pipeline.logging import scrub
 from pipeline.streaming import topics
-from pipeline.streaming.retry import backoff, header
+from pipeline.streaming.retry import backoff, header, tier
 from schemas.birth import BirthReported
 from schemas.envelope import Envelope
 from schemas.tasks import TaskRequested
@@ -31,7 +31,8 @@ class Runner:
 
     def __init__(self, app: faust.App, container: Container) -> None:
         self.container = container
-        self.retry = app.topic(container.topic(topics.RETRY.base))
+        self.retry = {delay: app.topic(container.topic(spec.base))
+                      for delay, spec in topics.RETRY.items()}
         self.dead = app.topic(container.topic(topics.DEAD_LETTER.base))
 
     async def run(self, event: EventT, payload: type[Any], handler: Handler) -> None:
@@ -61,7 +62,8 @@ class Runner:
             await asyncio.to_thread(tasks.mark_retrying, self.container.uow, envelope, attempt,
                                     scrub(str(exc)))
         due = time.time() + backoff(attempt)
-        await self.park(event, self.retry, reason="transient", error=exc, attempt=attempt,
+        await self.park(event, self.retry[tier(attempt)], reason="transient", error=exc,
+                        attempt=attempt,
                         extra={"due_at": f"{due:.3f}", "origin": event.message.topic})
 
     async def _give_up(self, event: EventT, envelope: Envelope[Any], reason: str,
@@ -99,7 +101,8 @@ def register_agents(app: faust.App, container: Container) -> Runner:
 
     for kind in topics.TASK_KINDS:
         _task_agent(app, container, runner, kind)
-    _retry_agent(app, container)
+    for delay in topics.RETRY:
+        _retry_agent(app, container, delay)
     return runner
 
 
@@ -114,8 +117,8 @@ def _task_agent(app: faust.App, container: Container, runner: Runner, kind: str)
     app.agent(topic, name=f"run_{kind}_task", concurrency=1)(run_task)
 
 
-def _retry_agent(app: faust.App, container: Container) -> None:
-    retry = app.topic(container.topic(topics.RETRY.base))
+def _retry_agent(app: faust.App, container: Container, delay: int) -> None:
+    retry = app.topic(container.topic(topics.RETRY[delay].base))
 
     async def redeliver_when_due(stream: StreamT[bytes]) -> None:
         async for event in stream.events():
@@ -123,4 +126,4 @@ def _retry_agent(app: faust.App, container: Container) -> None:
             origin = app.topic(header(event.headers, "origin"))
             await (await origin.send(key=event.key, value=event.value, headers=event.headers))
 
-    app.agent(retry, name="redeliver_when_due", concurrency=1)(redeliver_when_due)
+    app.agent(retry, name=f"redeliver_after_{delay}s", concurrency=1)(redeliver_when_due)

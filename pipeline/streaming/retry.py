@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import random
 
-BACKOFF_S = (1.0, 5.0, 15.0, 60.0, 300.0)
+from pipeline.streaming.topics import RETRY_TIERS_S
+
+
+def tier(attempt: int) -> int:
+    """The back-off tier (seconds) before attempt `attempt` (1-based): 1 s, 5 s, 15 s, 1 min, 5 min."""
+    return RETRY_TIERS_S[min(max(attempt, 1), len(RETRY_TIERS_S)) - 1]
 
 
 def backoff(attempt: int, rng: random.Random | None = None) -> float:
-    """Seconds before attempt `attempt` (1-based), with ±20% jitter so retries do not align."""
-    base = BACKOFF_S[min(attempt, len(BACKOFF_S)) - 1]
-    return base * (0.8 + 0.4 * (rng or random).random())
+    """Seconds before attempt `attempt`, with ±20% jitter so retries of a burst do not align."""
+    return tier(attempt) * (0.8 + 0.4 * (rng or random).random())
 
 
 def header(headers: dict[str, bytes], name: str, default: str = "") -> str:

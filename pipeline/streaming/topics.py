@@ -29,8 +29,15 @@ TASKS = {
                     + ("nomor KK (twins share a KK)" if kind == "kk" else "registration id"))
     for kind in TASK_KINDS
 }
-RETRY = TopicSpec("pipeline.retry.v1", 3, WEEK, "events waiting for another attempt (header due_at)")
+# one retry topic per back-off tier: within a tier messages fall due in the order they arrive,
+# so waiting for the head of a partition never holds back a message that is due sooner
+RETRY_TIERS_S = (1, 5, 15, 60, 300)
+RETRY = {
+    delay: TopicSpec(f"pipeline.retry.{delay}s.v1", 3, WEEK,
+                     f"events waiting {delay} s (±20%) for another attempt (headers due_at, origin)")
+    for delay in RETRY_TIERS_S
+}
 DEAD_LETTER = TopicSpec("pipeline.deadletter.v1", 1, FOREVER,
                         "events that failed for good, with reason and attempt headers")
 
-ALL: tuple[TopicSpec, ...] = (BIRTHS_REPORTED, *TASKS.values(), RETRY, DEAD_LETTER)
+ALL: tuple[TopicSpec, ...] = (BIRTHS_REPORTED, *TASKS.values(), *RETRY.values(), DEAD_LETTER)

@@ -46,7 +46,13 @@ class RunningStack:
 
 
 @pytest.fixture(scope="module")
-def stack(kafka_bootstrap: str, database_url: str,
+def stack_overrides() -> dict[str, str]:
+    """Environment of this module's stack on top of the defaults; a module may override it."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def stack(kafka_bootstrap: str, database_url: str, stack_overrides: dict[str, str],
           tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     from pipeline.infra.postgres import create_database
 
@@ -59,6 +65,7 @@ def stack(kafka_bootstrap: str, database_url: str,
         "API_PORT": str(ports["api"]), "SIAK_URL": f"http://127.0.0.1:{ports['siak']}",
         "BPJS_URL": f"http://127.0.0.1:{ports['bpjs']}", "WORKER_WEB_PORT": str(ports["worker"]),
         "POPULATION_FAMILIES": "600", "BROKER_SESSION_TIMEOUT": "10", "LOG_LEVEL": "INFO",
+        **stack_overrides,
     }
     upgrade(db_url)
     admin.ensure_topics(kafka_bootstrap, namespace)

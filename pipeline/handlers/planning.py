@@ -32,7 +32,8 @@ def plan_tasks(event: Envelope[BirthReported], uow: UnitOfWork) -> None:
                             attempts=0, updated_at=now)
                  for kind, state in initial_states(registration.live_birth).items()}
         uow.session.add_all(tasks.values())
-        if not registration.live_birth:
+        if not registration.live_birth:  # no KK involved: the Dinas where the birth happened
+            registration.dinas_code = event.data.report.place.regency_code
             _draft_stillbirth_letter(uow, registration.id, event.data)
         uow.record(registration.id, "tasks.planned")
         request_ready_tasks(uow, registration, tasks, caused_by=event.id)

@@ -103,6 +103,8 @@ def _apply(uow: UnitOfWork, registration: Registration, task: Task, outcome: Tas
         registration.child_nik = outcome.child_nik
     if outcome.nomor_kk:
         registration.nomor_kk = outcome.nomor_kk
+    if kecamatan := outcome.detail.get("kode_kecamatan"):
+        registration.dinas_code = str(kecamatan)[:4]  # the Dinas of the KK's domicile
     if outcome.problem:
         registration.problems = [*registration.problems, outcome.problem]
     if outcome.state == TaskState.WAITING_FOR_NAME and task.kind == "akta":

@@ -18,6 +18,8 @@ has_java17 || missing+=(java)
 command -v mvn >/dev/null || missing+=(maven)
 has_postgres || missing+=(postgresql)
 command -v kcat >/dev/null || missing+=(kcat)
+command -v chromium >/dev/null || missing+=(chromium)  # browser tests (Playwright drives it)
+command -v pdftoppm >/dev/null || missing+=(poppler-utils)  # PDF pages to images in tests
 has_venv || missing+=(python3-venv)
 [ "${#missing[@]}" -eq 0 ] && exit 0
 

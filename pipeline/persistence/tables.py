@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    LargeBinary,
     BigInteger,
     Boolean,
     DateTime,
@@ -100,6 +101,8 @@ class Registration(Base):
     nomor_kk: Mapped[str | None] = mapped_column(String(16), index=True)
     problems: Mapped[list[Any]] = mapped_column(JSON, default=list)
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # corrections
+    # the Dinas that owns the family's KK (domicile principle, domain.md 11): officers' jurisdiction
+    dinas_code: Mapped[str | None] = mapped_column(String(4), index=True)
     is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
@@ -124,6 +127,8 @@ class Document(Base):
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(TZ)
     decided_at: Mapped[datetime | None] = mapped_column(TZ)
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class TimelineEntry(Base):
@@ -155,3 +160,57 @@ class ProcessedMessage(Base):
     consumer: Mapped[str] = mapped_column(String(64), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     processed_at: Mapped[datetime] = mapped_column(TZ)
+
+
+class Officer(Base):
+    """A Disdukcapil officer: OPERATOR verifies, OFFICIAL approves and signs, ADMIN manages."""
+
+    __tablename__ = "officers"
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))  # Argon2id
+    role: Mapped[str] = mapped_column(String(16))
+    dinas_code: Mapped[str] = mapped_column(String(4))  # jurisdiction, e.g. 3673 Kota Serang
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(TZ)
+
+
+class AuditEntry(Base):
+    """Append-only; each entry's hash covers the previous one, so an edit breaks the chain."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(TZ)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str] = mapped_column(String(80))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class IssuedDocument(Base):
+    """The signed PDF of an approved document, and what can happen to it afterwards."""
+
+    __tablename__ = "issued_documents"
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    token_id: Mapped[str] = mapped_column(String(32), unique=True)  # in the QR's signed token
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[datetime] = mapped_column(TZ)
+    signed_by: Mapped[str] = mapped_column(String(64))
+    supersedes: Mapped[str | None] = mapped_column(String(40))  # the previous KK version's doc
+    superseded_by: Mapped[str | None] = mapped_column(String(40))
+    revoked_at: Mapped[datetime | None] = mapped_column(TZ)
+    revoked_by: Mapped[str | None] = mapped_column(String(64))
+    revoke_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class FamilyAccess(Base):
+    """The family's second factor for downloads: a PIN sent in the notification (hash only)."""
+
+    __tablename__ = "family_access"
+    registration_id: Mapped[str] = mapped_column(ForeignKey("registrations.id"), primary_key=True)
+    pin_hash: Mapped[str] = mapped_column(String(200))
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(TZ)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from pipeline.domain.ids import new_id
 from pipeline.domain.tasks import TaskState, initial_states
 from pipeline.handlers.progress import refresh_status, request_ready_tasks
-from pipeline.persistence.tables import Document, Task
+from pipeline.domain.workflow import Status
+from pipeline.handlers.intake import nik_index
+from pipeline.persistence.tables import Document, Facility, Registration, Task
 from pipeline.persistence.unit_of_work import UnitOfWork
 from schemas.birth import BirthReported
 from schemas.envelope import Envelope
@@ -13,14 +17,16 @@ from schemas.envelope import Envelope
 CONSUMER = "plan-tasks"
 
 
-def plan_tasks(event: Envelope[BirthReported], uow: UnitOfWork) -> None:
+def plan_tasks(event: Envelope[BirthReported], uow: UnitOfWork, *, index_key: str) -> None:
     with uow:
         if not uow.mark_processed(CONSUMER, event.id):
             return  # a redelivery: already planned
         registration = uow.registration(event.subject, lock=True)
-        if registration is None:
-            uow.commit()  # another environment's event
-            return
+        if registration is None:  # replayed into a fresh environment: the event is the record
+            registration = _materialize(uow, event, index_key)
+            if registration is None:
+                uow.commit()
+                return
         if existing := uow.tasks(registration.id):  # a correction (or a replay): resume
             request_ready_tasks(uow, registration, existing, caused_by=event.id)
             uow.session.flush()
@@ -40,6 +46,26 @@ def plan_tasks(event: Envelope[BirthReported], uow: UnitOfWork) -> None:
         uow.session.flush()
         refresh_status(uow, registration, tasks)
         uow.commit()
+
+
+def _materialize(uow: UnitOfWork, event: Envelope[BirthReported],
+                 index_key: str) -> Registration | None:
+    data = event.data
+    if uow.session.get(Facility, data.facility_id) is None:
+        return None  # a facility this environment does not know: nothing to register
+    report = data.report
+    raw = report.model_dump_json().encode()
+    registration = Registration(
+        id=event.subject, facility_code=data.facility_id, notification_id=report.notification_id,
+        body_sha256=hashlib.sha256(raw).hexdigest(), report=report.model_dump(mode="json"),
+        mother_index=nik_index(index_key, report.mother.nik), born_at=report.born_at,
+        birth_order=report.child.birth_order, live_birth=report.live_birth,
+        status=Status.RECEIVED, received_at=data.received_at, updated_at=uow.now(), problems=[],
+        is_synthetic=True)
+    uow.session.add(registration)
+    uow.session.flush()
+    uow.record(registration.id, "birth.reported", facility=data.facility_id, replayed=True)
+    return registration
 
 
 def _draft_stillbirth_letter(uow: UnitOfWork, registration_id: str, data: BirthReported) -> None:

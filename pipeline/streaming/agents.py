@@ -91,13 +91,14 @@ class Runner:
 
 def register_agents(app: faust.App, container: Container) -> Runner:
     runner = Runner(app, container)
+    key = container.settings.nik_index_key.get_secret_value()
     births = app.topic(container.topic(topics.BIRTHS_REPORTED.base))
 
     @app.agent(births, name="plan_birth_tasks", concurrency=1)
     async def plan_birth_tasks(stream: StreamT[bytes]) -> None:
         async for event in stream.events():
             await runner.run(event, BirthReported,
-                             lambda env: planning.plan_tasks(env, container.uow()))
+                             lambda env: planning.plan_tasks(env, container.uow(), index_key=key))
 
     for kind in topics.TASK_KINDS:
         _task_agent(app, container, runner, kind)

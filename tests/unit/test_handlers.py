@@ -69,7 +69,8 @@ def pump(container: Container, *, deliver_twice: bool = False) -> list[str]:
 
 def dispatch(container: Container, topic: str, raw: str) -> None:
     if topic == topics.BIRTHS_REPORTED.base:
-        planning.plan_tasks(Envelope[BirthReported].model_validate_json(raw), container.uow())
+        planning.plan_tasks(Envelope[BirthReported].model_validate_json(raw), container.uow(),
+                            index_key="k")
     else:
         tasks.run_task(Envelope[TaskRequested].model_validate_json(raw), container.uow,
                        container.ports)

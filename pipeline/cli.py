@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -89,6 +90,108 @@ def deadletters_redrive(
                if not ref or d.ref in ref or d.event.get("subject") in ref]
     done = redrive(container, letters)
     console.print(f"re-driven: {len(done)} (already re-driven: {len(letters) - len(done)})")
+
+
+events_app = typer.Typer(help="Recorded births: export and replay births.reported.v1.",
+                         no_args_is_help=True)
+app.add_typer(events_app, name="events")
+TimeOpt = Annotated[datetime | None, typer.Option(help="ISO time with offset")]
+
+
+def _selection(since: datetime | None, until: datetime | None, from_offset: int | None,
+               to_offset: int | None, facility: str | None, registration: list[str] | None,
+               ) -> object:
+    from pipeline.replay import Selection
+
+    return Selection(since=since, until=until, from_offset=from_offset, to_offset=to_offset,
+                     facility=facility, registrations=frozenset(registration or ()))
+
+
+@events_app.command("export")
+def events_export(
+    out: Annotated[Path, typer.Option("--out", "-o", help="JSON Lines file to write")],
+    since: TimeOpt = None, until: TimeOpt = None,
+    from_offset: Annotated[int | None, typer.Option(help="per partition")] = None,
+    to_offset: Annotated[int | None, typer.Option(help="per partition")] = None,
+    facility: str | None = None,
+    registration: Annotated[list[str] | None, typer.Option(help="repeatable")] = None,
+) -> None:
+    """Write the selected accepted reports (CloudEvents, one per line) to a file."""
+    from pipeline.replay import export, recorded
+
+    s = get_settings()
+    selection = _selection(since, until, from_offset, to_offset, facility, registration)
+    count = export(recorded(s.kafka_bootstrap, s.topic_namespace, selection), out)  # type: ignore[arg-type]
+    console.print(f"exported {count} events to {out}")
+
+
+@events_app.command("replay")
+def events_replay(
+    file: Annotated[Path | None, typer.Argument(help="JSON Lines file; none: the topic")] = None,
+    rate: Annotated[float | None, typer.Option(help="births per second; none: as fast as "
+                                                    "possible")] = None,
+    into: Annotated[str | None, typer.Option(help="target topic namespace (an isolated "
+                                                  "environment); default: this one")] = None,
+    since: TimeOpt = None, until: TimeOpt = None,
+    from_offset: int | None = None, to_offset: int | None = None, facility: str | None = None,
+    registration: Annotated[list[str] | None, typer.Option(help="repeatable")] = None,
+) -> None:
+    """Replay recorded births into the pipeline; already processed ones change nothing."""
+    from rich.progress import Progress
+
+    from pipeline.replay import read_file, recorded, replay
+
+    s = get_settings()
+    selection = _selection(since, until, from_offset, to_offset, facility, registration)
+    events = list(read_file(file) if file else
+                  recorded(s.kafka_bootstrap, s.topic_namespace, selection))  # type: ignore[arg-type]
+    target = s.topic_namespace if into is None else into
+    with Progress(console=console) as progress:
+        bar = progress.add_task("replaying", total=len(events))
+        result = replay(events, s.kafka_bootstrap, target, rate=rate,
+                        on_sent=lambda: progress.advance(bar))
+    console.print(f"replayed {result.events} events in {result.seconds:.2f} s "
+                  f"({result.per_second:.0f}/s) into namespace '{target}'")
+
+
+@app.command()
+def simulate(
+    births: Annotated[int, typer.Option(help="reports in the day")] = 200,
+    seed: Annotated[int, typer.Option(help="same seed, same day")] = 1,
+    day: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default: yesterday, WIB)")] = None,
+    rate: Annotated[float | None, typer.Option(help="reports per second; none: as fast as "
+                                                    "possible")] = None,
+    api: Annotated[str | None, typer.Option(help="intake API base URL")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="write the summary here")] = None,
+) -> None:
+    """The hospitals of Kota Serang post a realistic day of births; prints a summary."""
+    from pipeline.simulate import run_simulation
+
+    summary = asyncio.run(run_simulation(get_settings(), births=births, seed=seed, day=day,
+                                         rate=rate, api=api, console=console))
+    if json_out:
+        json_out.write_text(json.dumps(summary, indent=2, ensure_ascii=False))
+
+
+@app.command()
+def stuck(older_than: Annotated[int, typer.Option(help="seconds in one state")] = 600,
+          redrive: Annotated[bool, typer.Option(help="request those tasks again")] = False,
+          ) -> None:
+    """Tasks waiting in one state too long (and, with --redrive, ask for them again)."""
+    from datetime import timedelta
+
+    from pipeline.bootstrap import Container
+    from pipeline.handlers.stuck import rerequest, stuck_tasks
+
+    container = Container(get_settings())
+    rows = stuck_tasks(container.uow, timedelta(seconds=older_than))
+    table = Table("registration", "task", "state", "since")
+    for row in rows:
+        table.add_row(row.registration_id, row.task, row.state, row.since.isoformat())
+    console.print(table)
+    if redrive:
+        again = sum(rerequest(container.uow, r.registration_id, r.task) for r in rows)
+        console.print(f"requested again: {again}")
 
 
 @app.command()

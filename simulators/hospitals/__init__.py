@@ -1,0 +1,1 @@
+"""Hospital simulator: Kota Serang's facilities posting a realistic day of births."""

@@ -92,6 +92,35 @@ def deadletters_redrive(
     console.print(f"re-driven: {len(done)} (already re-driven: {len(letters) - len(done)})")
 
 
+officers_app = typer.Typer(help="Disdukcapil officer accounts (the web UI under /officer/).",
+                           no_args_is_help=True)
+app.add_typer(officers_app, name="officers")
+
+
+@officers_app.command("add")
+def officers_add(
+    username: Annotated[str, typer.Option(help="sign-in name, e.g. official.serang")],
+    name: Annotated[str, typer.Option(help="full name")],
+    role: Annotated[str, typer.Option(help="OPERATOR, OFFICIAL or ADMIN")],
+    dinas: Annotated[str, typer.Option(help="4-digit kabupaten/kota code, e.g. 3673")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True,
+                                          confirmation_prompt=True)],
+) -> None:
+    """Add an officer; the password is asked for (never an argument in shell history)."""
+    from pipeline.bootstrap import Container
+    from pipeline.handlers.officers import OfficerError, add_officer
+
+    with Container(get_settings()).uow() as uow:
+        try:
+            add_officer(uow.session, "cli", username, name, role.upper(), dinas, password,
+                        uow.now())
+        except OfficerError as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from exc
+        uow.commit()
+    console.print(f"officer {username} added ({role.upper()}, dinas {dinas})")
+
+
 events_app = typer.Typer(help="Recorded births: export and replay births.reported.v1.",
                          no_args_is_help=True)
 app.add_typer(events_app, name="events")

@@ -42,6 +42,14 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = 1200
     max_body_bytes: int = 64 * 1024
 
+    # officer UI (/officer/): the session cookie is Secure unless turned off for plain-http use
+    officer_cookie_secure: bool = True
+    officer_session_secret: SecretStr = SecretStr("lahir-dev-officer-session-secret")
+    officer_session_hours: float = 8.0
+    officer_login_max_failures: int = 5  # then locked for officer_lockout_minutes
+    officer_lockout_minutes: float = 15.0
+    dev_officer_password: SecretStr = SecretStr("lahir-dev-2026")  # dev seed officers only
+
     population_seed: int = 3673
     population_families: int = 2000
 

@@ -40,7 +40,8 @@ class Selection:
 
 def recorded(bootstrap: str, namespace: str, selection: Selection,
              timeout_s: float = 10.0) -> Iterator[dict[str, Any]]:
-    """The selected CloudEvents of births.reported.v1, partition by partition, in offset order."""
+    """The selected CloudEvents of births.reported.v1, partition by partition, in offset order;
+    an event replayed onto the topic again (same id) is yielded once."""
     name = topics.BIRTHS_REPORTED.name(namespace)
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
                              consumer_timeout_ms=int(timeout_s * 1000))
@@ -49,12 +50,15 @@ def recorded(bootstrap: str, namespace: str, selection: Selection,
     consumer.assign(partitions)
     _seek(consumer, partitions, selection)
     ends = consumer.end_offsets(partitions)
+    seen: set[str] = set()
     try:
         while any(consumer.position(tp) < ends[tp] for tp in partitions):
             for records in consumer.poll(timeout_ms=1000).values():
                 for r in records:
                     event = json.loads(r.value)
-                    if selection.keeps(event, r.timestamp, r.offset):
+                    if event.get("id") not in seen and selection.keeps(event, r.timestamp,
+                                                                       r.offset):
+                        seen.add(event.get("id"))
                         yield event
     finally:
         consumer.close()

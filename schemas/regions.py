@@ -5,6 +5,22 @@ from __future__ import annotations
 BANTEN = "36"
 KOTA_SERANG = "3673"
 
+# The 38 provinces (Kepmendagri 300.2.2-2138/2025, cahyadsn/wilayah db/wilayah.sql; domain.md 6);
+# 93-96 are the Papua provinces formed in 2022. A NIK's first two digits (domain.md 1.1).
+PROVINCES: dict[str, str] = {
+    "11": "Aceh", "12": "Sumatera Utara", "13": "Sumatera Barat", "14": "Riau", "15": "Jambi",
+    "16": "Sumatera Selatan", "17": "Bengkulu", "18": "Lampung",
+    "19": "Kepulauan Bangka Belitung", "21": "Kepulauan Riau", "31": "DKI Jakarta",
+    "32": "Jawa Barat", "33": "Jawa Tengah", "34": "Daerah Istimewa Yogyakarta",
+    "35": "Jawa Timur", "36": "Banten", "51": "Bali", "52": "Nusa Tenggara Barat",
+    "53": "Nusa Tenggara Timur", "61": "Kalimantan Barat", "62": "Kalimantan Tengah",
+    "63": "Kalimantan Selatan", "64": "Kalimantan Timur", "65": "Kalimantan Utara",
+    "71": "Sulawesi Utara", "72": "Sulawesi Tengah", "73": "Sulawesi Selatan",
+    "74": "Sulawesi Tenggara", "75": "Gorontalo", "76": "Sulawesi Barat", "81": "Maluku",
+    "82": "Maluku Utara", "91": "Papua", "92": "Papua Barat", "93": "Papua Selatan",
+    "94": "Papua Tengah", "95": "Papua Pegunungan", "96": "Papua Barat Daya",
+}
+
 BANTEN_REGENCIES: dict[str, str] = {
     "3601": "Kabupaten Pandeglang", "3602": "Kabupaten Lebak", "3603": "Kabupaten Tangerang",
     "3604": "Kabupaten Serang", "3671": "Kota Tangerang", "3672": "Kota Cilegon",
@@ -41,7 +57,7 @@ KOTA_SERANG_KELURAHAN: dict[str, str] = {
 
 # Indonesia's three zones, no DST (domain.md 11): the birth date is taken in the birthplace's zone
 _WITA_PROVINCES = {"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"}
-_WIT_PROVINCES = {"81", "82", "91", "92", "93", "94", "95", "96", "97"}
+_WIT_PROVINCES = {"81", "82", "91", "92", "93", "94", "95", "96"}
 
 
 def utc_offset_hours(regency_code: str) -> int:
@@ -49,3 +65,12 @@ def utc_offset_hours(regency_code: str) -> int:
     if province in _WIT_PROVINCES:
         return 9
     return 8 if province in _WITA_PROVINCES else 7
+
+
+def is_regency_code(code: str) -> bool:
+    """4 digits of a known province, then kabupaten 01-69 or kota 71-99 (Permendagri 58/2021).
+
+    The format only: regencies get split and renamed, so no list of today's regencies decides."""
+    if len(code) != 4 or not code.isascii() or not code.isdigit() or code[:2] not in PROVINCES:
+        return False
+    return 1 <= int(code[2:]) <= 69 or 71 <= int(code[2:]) <= 99

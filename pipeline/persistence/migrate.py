@@ -24,10 +24,25 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str, *, seed: bool = True) -> None:
+def upgrade(url: str, *, seed: bool = True, officer_password: str | None = None) -> None:
     command.upgrade(alembic_config(url), "head")
     if seed:
         seed_facilities(url)
+        seed_officers(url, officer_password)
+
+
+def seed_officers(url: str, password: str | None = None) -> int:
+    """The synthetic development officers (README; dev only), each added once."""
+    from pipeline.config import Settings
+    from pipeline.handlers.officers import seed_dev_officers
+
+    password = password or Settings().dev_officer_password.get_secret_value()
+    engine = make_engine(url)
+    with Session(engine) as session:
+        added = seed_dev_officers(session, password, system_clock())
+        session.commit()
+    engine.dispose()
+    return added
 
 
 def seed_facilities(url: str) -> int:

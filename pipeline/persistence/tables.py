@@ -129,6 +129,8 @@ class Document(Base):
     decided_at: Mapped[datetime | None] = mapped_column(TZ)
     decided_by: Mapped[str | None] = mapped_column(String(64))
     decision_reason: Mapped[str | None] = mapped_column(Text)
+    verified_by: Mapped[str | None] = mapped_column(String(64))  # an OPERATOR checked it
+    verified_at: Mapped[datetime | None] = mapped_column(TZ)
 
 
 class TimelineEntry(Base):
@@ -173,6 +175,20 @@ class Officer(Base):
     dinas_code: Mapped[str] = mapped_column(String(4))  # jurisdiction, e.g. 3673 Kota Serang
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(TZ)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(TZ)  # login throttling
+
+
+class OfficerSession(Base):
+    """Server side of the signed session cookie: expiry, sign-out and the CSRF token."""
+
+    __tablename__ = "officer_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(ForeignKey("officers.username"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(TZ)
+    expires_at: Mapped[datetime] = mapped_column(TZ)
+    ended_at: Mapped[datetime | None] = mapped_column(TZ)
 
 
 class AuditEntry(Base):

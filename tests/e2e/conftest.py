@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -54,18 +55,27 @@ def stack_overrides() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def stack(kafka_bootstrap: str, database_url: str, stack_overrides: dict[str, str],
           tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    with launch_stack(kafka_bootstrap, database_url, tmp_path_factory.mktemp("stack"),
+                      stack_overrides) as running:
+        yield running
+
+
+@contextmanager
+def launch_stack(kafka_bootstrap: str, database_url: str, where: Path,
+                 overrides: dict[str, str] | None = None) -> Iterator[RunningStack]:
+    """A whole environment of its own: topics namespace, database, simulator state, ports."""
     from pipeline.infra.postgres import create_database
 
     namespace = f"e2e{uuid4().hex[:8]}"
     db_url = create_database(database_url, f"lahir_{namespace}")
-    var = tmp_path_factory.mktemp("stack") / "var"
+    var = where / "var"
     ports = {name: free_port() for name in ("api", "siak", "bpjs", "worker")}
     env = {
         "KAFKA_BOOTSTRAP": kafka_bootstrap, "DATABASE_URL": db_url, "TOPIC_NAMESPACE": namespace,
         "API_PORT": str(ports["api"]), "SIAK_URL": f"http://127.0.0.1:{ports['siak']}",
         "BPJS_URL": f"http://127.0.0.1:{ports['bpjs']}", "WORKER_WEB_PORT": str(ports["worker"]),
         "POPULATION_FAMILIES": "600", "BROKER_SESSION_TIMEOUT": "10", "LOG_LEVEL": "INFO",
-        **stack_overrides,
+        **(overrides or {}),
     }
     upgrade(db_url)
     admin.ensure_topics(kafka_bootstrap, namespace)

@@ -1,0 +1,48 @@
+"""The officer UI's calls into issuance (pipeline.documents, handlers.decisions) in one place."""
+
+from __future__ import annotations
+
+from pipeline.bootstrap import Container
+from pipeline.persistence.tables import Document, Officer, Registration
+from pipeline.web.officer.security import PageError, SignedIn
+
+
+def render_preview(document: Document, registration: Registration) -> bytes:
+    from pipeline.documents import pdf
+
+    return pdf.render(document, registration, token=None)  # no token: marked as a preview
+
+
+def approve(container: Container, who: SignedIn, document_ids: list[str]) -> list[str]:
+    from pipeline.handlers import decisions
+
+    try:
+        return decisions.approve(container.uow, _officer(container, who), document_ids,
+                                 _pki(container), container.settings)
+    except decisions.DecisionConflict as exc:
+        raise PageError(409, f"Sudah diputuskan / already decided: {exc}") from exc
+
+
+def reject(container: Container, who: SignedIn, document_ids: list[str], reason: str) -> None:
+    from pipeline.handlers import decisions
+
+    try:
+        decisions.reject(container.uow, _officer(container, who), document_ids, reason)
+    except decisions.DecisionConflict as exc:
+        raise PageError(409, f"Sudah diputuskan / already decided: {exc}") from exc
+
+
+def _officer(container: Container, who: SignedIn) -> Officer:
+    with container.uow() as uow:
+        officer = uow.session.get(Officer, who.username)
+        assert officer is not None
+        return officer
+
+
+def _pki(container: Container) -> object:
+    pki = getattr(container, "pki", None)
+    if pki is None:
+        from pipeline.documents.pki import Pki
+
+        pki = Pki.load(container.settings)  # type: ignore[attr-defined]
+    return pki

@@ -202,6 +202,49 @@ def simulate(
         json_out.write_text(json.dumps(summary, indent=2, ensure_ascii=False))
 
 
+env_app = typer.Typer(help="Isolated environments for replay and debugging.",
+                      no_args_is_help=True)
+app.add_typer(env_app, name="env")
+
+
+def _env_file(name: str) -> Path:
+    return VAR_DIR / "envs" / name / "env.json"
+
+
+@env_app.command("up")
+def env_up(name: str,
+           port_base: Annotated[int, typer.Option(help="API on this port, SIAK +1, BPJS +2, "
+                                                       "worker web +3")] = 8200) -> None:
+    """Start an isolated environment: own topics namespace, database, simulator state, ports."""
+    from pipeline.infra.stack import Stack
+    from pipeline.persistence.migrate import upgrade
+    from pipeline.streaming.admin import ensure_topics
+
+    s, where = get_settings(), VAR_DIR / "envs" / name
+    env = {"TOPIC_NAMESPACE": name, "KAFKA_BOOTSTRAP": s.kafka_bootstrap,
+           "DATABASE_URL": f"sqlite:///{(where / 'lahir.db').resolve()}",
+           "API_PORT": str(port_base), "SIAK_URL": f"http://127.0.0.1:{port_base + 1}",
+           "BPJS_URL": f"http://127.0.0.1:{port_base + 2}",
+           "WORKER_WEB_PORT": str(port_base + 3)}
+    where.mkdir(parents=True, exist_ok=True)
+    upgrade(env["DATABASE_URL"])
+    ensure_topics(s.kafka_bootstrap, name)
+    Stack(where / "var", env).up()
+    _env_file(name).write_text(json.dumps(env, indent=2))
+    console.print(f"environment {name} up; use it with:")
+    console.print("\n".join(f"export {k}={v}" for k, v in env.items()))
+
+
+@env_app.command("down")
+def env_down(name: str) -> None:
+    """Stop an isolated environment's processes (its files stay under var/envs)."""
+    from pipeline.infra.stack import Stack
+
+    env = json.loads(_env_file(name).read_text())
+    stopped = Stack(VAR_DIR / "envs" / name / "var", env).down(infra=False)
+    console.print(f"stopped: {', '.join(stopped) or 'nothing was running'}")
+
+
 @app.command()
 def stuck(older_than: Annotated[int, typer.Option(help="seconds in one state")] = 600,
           redrive: Annotated[bool, typer.Option(help="request those tasks again")] = False,

@@ -50,6 +50,15 @@ class Settings(BaseSettings):
     officer_lockout_minutes: float = 15.0
     dev_officer_password: SecretStr = SecretStr("lahir-dev-2026")  # dev seed officers only
 
+    # issued documents (pipeline/documents): the test CA, QR links, family downloads
+    pki_dir: Path = VAR_DIR / "pki"
+    public_base_url: str = "http://127.0.0.1:8000"  # verification and family links point here
+    notify_url: str = "http://127.0.0.1:8103"
+    family_link_secret: SecretStr = SecretStr("lahir-dev-family-link-secret")
+    family_pin_key: SecretStr = SecretStr("lahir-dev-family-pin-key")  # derives the sent PIN
+    family_max_pin_failures: int = 5
+    family_link_minutes: float = 15.0
+
     population_seed: int = 3673
     population_families: int = 2000
 

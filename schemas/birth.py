@@ -2,16 +2,53 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, AwareDatetime, Field, Strict, StringConstraints, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from schemas.base import Contract
 from schemas.identifiers import Nik
+from schemas.regions import is_regency_code
 
-Name = Annotated[str, StringConstraints(min_length=1, max_length=120)]
+# Control characters, line/paragraph separators, surrogates and bidi overrides: never in a name
+_NOT_IN_NAMES = frozenset({"Cc", "Cs", "Zl", "Zp"})
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _valid_name(value: str) -> str:
+    """Any script, apostrophes, hyphens, one word (Nur'aini, 'Abdullah, Sukarno): only blank
+    names and control characters are refused. NFC, so one name has one spelling in bytes."""
+    value = unicodedata.normalize("NFC", value)
+    if not value.strip() or any(unicodedata.category(c) in _NOT_IN_NAMES or c in _BIDI_CONTROLS
+                                for c in value):
+        raise PydanticCustomError("NAME_INVALID",
+                                  "a name needs a visible character and no control characters")
+    return value
+
+
+def _valid_regency(value: str) -> str:
+    if not is_regency_code(value):
+        raise PydanticCustomError("REGENCY_UNKNOWN", "a regency code is 4 digits: a known "
+                                  "province, then kabupaten 01-69 or kota 71-99 (domain.md 6)")
+    return value
+
+
+def _consented(value: bool) -> bool:
+    if not value:  # UU 27/2022 Pasal 25: a child's data needs a parent's consent (domain.md 8.1)
+        raise PydanticCustomError("CONSENT_REQUIRED",
+                                  "parental_consent must be true to process a child's data")
+    return value
+
+
+Name = Annotated[str, StringConstraints(max_length=120), AfterValidator(_valid_name)]
 Sex = Literal["L", "P"]
 NotificationId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:/-]{1,64}$")]
+RegencyCode = Annotated[str, Strict(), AfterValidator(_valid_regency), WithJsonSchema(
+    {"type": "string", "pattern": "^[0-9]{4}$", "description": "Kemendagri kabupaten/kota code"})]
+Consent = Annotated[bool, AfterValidator(_consented),
+                    Field(description="must be true (UU 27/2022 Pasal 25)")]
 
 
 class Child(Contract):
@@ -23,16 +60,10 @@ class Child(Contract):
     multiplicity: int = Field(default=1, ge=1, le=9)
     child_number: int | None = Field(default=None, ge=1, le=30)  # anak ke- within the family
 
-    @model_validator(mode="after")
-    def _order_within_multiplicity(self) -> Child:
-        if self.birth_order > self.multiplicity:
-            raise ValueError("birth_order cannot exceed multiplicity")
-        return self
-
 
 class Place(Contract):
     kind: Literal["RS", "PUSKESMAS", "POLINDES", "RUMAH", "LAINNYA"]
-    regency_code: Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
+    regency_code: RegencyCode
 
 
 class Attendant(Contract):
@@ -61,7 +92,8 @@ class Informant(Person):
 
 
 class BirthReport(Contract):
-    """Body of `POST /v1/births`."""
+    """Body of `POST /v1/births`. Each field checks itself; rules across fields and against the
+    clock are pipeline/domain/intake_rules.py, so every problem is reported at once."""
 
     notification_id: NotificationId
     born_at: AwareDatetime  # an explicit offset is required
@@ -74,13 +106,7 @@ class BirthReport(Contract):
     marriage: Marriage
     informant: Informant
     witnesses: list[Person] = Field(min_length=2, max_length=2)
-    parental_consent: bool
-
-    @model_validator(mode="after")
-    def _consent_given(self) -> BirthReport:
-        if not self.parental_consent:  # UU 27/2022 Pasal 25: children's data needs consent
-            raise ValueError("parental_consent must be true to process a child's data")
-        return self
+    parental_consent: Consent
 
 
 class BirthReported(Contract):

@@ -12,7 +12,11 @@ P = TypeVar("P")
 
 
 class Envelope(BaseModel, Generic[P]):
-    model_config = ConfigDict(extra="allow", frozen=True)  # CloudEvents allows extensions
+    """A CloudEvent whose `data` is a payload of schemas/birth.py or schemas/tasks.py; any Kafka
+    client reads it (`Envelope[BirthReported]`, `Envelope[TaskRequested]`)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True,  # CloudEvents allows extensions
+                              json_schema_serialization_defaults_required=True)
 
     specversion: Literal["1.0"] = "1.0"
     id: UUID = Field(default_factory=uuid4)  # unique per event: the inbox key

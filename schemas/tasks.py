@@ -1,4 +1,4 @@
-"""Payloads of the pipeline's internal events (tasks.<kind>.requested.v1)."""
+"""Payloads of the task events (tasks.<kind>.requested.v1); `birth.reported` is in birth.py."""
 
 from __future__ import annotations
 
@@ -10,5 +10,7 @@ TaskKind = Literal["nik", "kk", "akta", "kia", "bpjs"]
 
 
 class TaskRequested(Contract):
+    """Payload of `task.requested` on tasks.<kind>.requested.v1: run this task of this birth."""
+
     registration_id: str
     task: TaskKind

@@ -29,32 +29,50 @@ def problem_response(status: int, detail: str, errors: list[dict[str, Any]] | No
                         headers=headers)
 
 
+# pydantic's error types -> our codes; our own validators raise their code as the type (NIK_SERIAL)
+CODES = {
+    "missing": "REQUIRED", "extra_forbidden": "UNKNOWN_FIELD",
+    "timezone_aware": "TIMESTAMP_WITHOUT_OFFSET", "literal_error": "NOT_ALLOWED_VALUE",
+    "greater_than_equal": "OUT_OF_RANGE", "less_than_equal": "OUT_OF_RANGE",
+    "greater_than": "OUT_OF_RANGE", "less_than": "OUT_OF_RANGE",
+    "string_pattern_mismatch": "BAD_FORMAT", "string_too_long": "TOO_LONG",
+    "string_too_short": "TOO_SHORT", "too_short": "WRONG_COUNT", "too_long": "WRONG_COUNT",
+    "string_type": "NOT_A_STRING", "int_type": "NOT_AN_INTEGER", "int_parsing": "NOT_AN_INTEGER",
+    "int_from_float": "NOT_AN_INTEGER", "float_type": "NOT_A_NUMBER",
+    "float_parsing": "NOT_A_NUMBER", "bool_type": "NOT_A_BOOLEAN", "bool_parsing": "NOT_A_BOOLEAN",
+    "datetime_type": "NOT_A_TIMESTAMP", "datetime_parsing": "NOT_A_TIMESTAMP",
+    "datetime_from_date_parsing": "NOT_A_TIMESTAMP", "model_type": "NOT_AN_OBJECT",
+    "model_attributes_type": "NOT_AN_OBJECT", "dict_type": "NOT_AN_OBJECT",
+    "list_type": "NOT_A_LIST",
+}
+
+
 def field_errors(exc: ValidationError) -> list[dict[str, Any]]:
-    return [_field_error(e) for e in exc.errors(include_url=False, include_input=True)]
+    """One entry per problem: a NIK with a bad day and a bad month gives two."""
+    return [problem for error in exc.errors(include_url=False, include_input=True)
+            for problem in _field_errors(error)]
 
 
-def _field_error(error: Any) -> dict[str, Any]:
+def sorted_problems(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A stable order for clients and tests: by field, then code."""
+    return sorted(problems, key=lambda p: (p["field"] or "", p["code"]))
+
+
+def _field_errors(error: Any) -> list[dict[str, Any]]:
     loc = [str(p) for p in error["loc"] if not str(p).startswith("function-")]
     field = ".".join(loc) or None
     kind, message = error["type"], error["msg"]
-    leaf = loc[-1] if loc else ""
     if kind == "json_invalid":
-        return {"field": None, "code": "MALFORMED_JSON", "message": message}
-    if leaf == "nik":
-        return _nik_error(field, kind, error.get("input"), message)
-    code = {
-        "missing": "REQUIRED", "extra_forbidden": "UNKNOWN_FIELD",
-        "timezone_aware": "TIMESTAMP_WITHOUT_OFFSET", "literal_error": "NOT_ALLOWED_VALUE",
-        "greater_than_equal": "OUT_OF_RANGE", "less_than_equal": "OUT_OF_RANGE",
-        "string_pattern_mismatch": "BAD_FORMAT",
-    }.get(kind, kind.upper())
-    return {"field": field, "code": code, "message": message}
+        return [{"field": None, "code": "MALFORMED_JSON", "message": message}]
+    if loc and loc[-1] == "nik" and kind != "missing":
+        return _nik_errors(field, kind, error.get("input"), message)
+    code = kind if kind.isupper() else CODES.get(kind, kind.upper())
+    return [{"field": field, "code": code, "message": message}]
 
 
-def _nik_error(field: str | None, kind: str, value: Any, message: str) -> dict[str, Any]:
-    if kind in ("string_type", "int_type") or not isinstance(value, str):
-        return {"field": field, "code": "NIK_NOT_A_STRING",
-                "message": "a NIK is a JSON string of 16 digits, never a number"}
-    found = nik_problems(value)
-    code = found[0][0] if found else "NIK_FORMAT"
-    return {"field": field, "code": code, "message": found[0][1] if found else message}
+def _nik_errors(field: str | None, kind: str, value: Any, message: str) -> list[dict[str, Any]]:
+    if not isinstance(value, str):  # a JSON number loses digits past 2^53 (style.md)
+        return [{"field": field, "code": "NIK_NOT_A_STRING",
+                 "message": "a NIK is a JSON string of 16 digits, never a number"}]
+    found = nik_problems(value) or [(kind if kind.isupper() else "NIK_FORMAT", message)]
+    return [{"field": field, "code": code, "message": text} for code, text in found]

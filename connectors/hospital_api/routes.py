@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
 
 from connectors.hospital_api.guards import authenticate, read_body, require_json
-from connectors.hospital_api.problems import ProblemError, field_errors
+from connectors.hospital_api.problems import ProblemError, field_errors, sorted_problems
 from pipeline.bootstrap import Container
+from pipeline.domain import intake_rules
 from pipeline.handlers.intake import DuplicateReport, ReportBirth, report_birth
 from pipeline.handlers.status import birth_status
 from schemas.birth import BirthReport
+from schemas.parsing import parse_sections
 
 router = APIRouter(prefix="/v1", tags=["births"])
 
@@ -33,7 +35,7 @@ async def post_birth(request: Request) -> JSONResponse:
     facility = await asyncio.to_thread(authenticate, container, request, body)
     request.app.state.rate_limiter.check(facility)
     require_json(request)
-    report = _parse(body)
+    report = _parse(body, container.clock())
     cmd = ReportBirth(facility_code=facility, report=report,
                       body_sha256=hashlib.sha256(body).hexdigest())
     try:
@@ -60,9 +62,13 @@ async def get_birth(registration_id: str, request: Request) -> dict[str, Any]:
     return view
 
 
-def _parse(body: bytes) -> BirthReport:
-    try:
-        return BirthReport.model_validate_json(body)
-    except ValidationError as exc:
+def _parse(body: bytes, now: datetime) -> BirthReport:
+    """Every problem in one 422 (README "Input rules"): the fields' own errors, and the intake
+    rules over every part that parsed; before any handler, so nothing is stored."""
+    parsed = parse_sections(BirthReport, body)
+    problems = field_errors(parsed.error) if parsed.error else []
+    problems += [p.model_dump() for p in intake_rules.check(parsed.model, now, parsed.valid)]
+    if problems:
         raise ProblemError(422, "the birth report has problems; each is listed",
-                           field_errors(exc)) from None
+                           sorted_problems(problems))
+    return parsed.model

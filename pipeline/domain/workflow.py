@@ -21,10 +21,11 @@ DONE_FOR_GOOD = frozenset({TaskState.ISSUED, TaskState.ENROLLED, TaskState.AWAIT
 
 
 def derive_status(states: dict[str, TaskState], *, needs_correction: bool,
-                  documents_pending: bool) -> Status:
+                  documents_pending: bool, documents_rejected: bool = False) -> Status:
+    """`documents_rejected`: a document without a task (lahir mati) was rejected."""
     if needs_correction:
         return Status.NEEDS_CORRECTION
-    if any(s == TaskState.REJECTED for s in states.values()):
+    if documents_rejected or any(s == TaskState.REJECTED for s in states.values()):
         return Status.REJECTED
     if all(s in DONE_FOR_GOOD for s in states.values()) and not documents_pending:
         return Status.COMPLETED

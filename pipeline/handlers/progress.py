@@ -29,10 +29,12 @@ def request_ready_tasks(uow: UnitOfWork, registration: Registration, tasks: dict
 
 def refresh_status(uow: UnitOfWork, registration: Registration, tasks: dict[str, Task]) -> None:
     states = {kind: TaskState(t.state) for kind, t in tasks.items()}
-    pending_docs = any(d.state == TaskState.AWAITING_APPROVAL
-                       for d in uow.documents(registration.id))
+    documents = uow.documents(registration.id)
+    pending_docs = any(d.state == TaskState.AWAITING_APPROVAL for d in documents)
     status = derive_status(states, needs_correction=_needs_correction(registration),
-                           documents_pending=pending_docs)
+                           documents_pending=pending_docs,
+                           documents_rejected=any(d.state == TaskState.REJECTED
+                                                  for d in documents))
     if status != registration.status:
         uow.record(registration.id, f"status.{status.lower()}")
         if status == Status.AWAITING_APPROVAL:

@@ -19,7 +19,7 @@ GENESIS = "0" * 64
 AUDIT_LOCK_KEY = 0x4C4148495241  # "LAHIRA"
 
 
-def append(session: Session, actor: str, action: str, target: str,
+def append(session: Session, actor: str, action: str, target: str, /,
            *, at: datetime | None = None, **detail: Any) -> AuditEntry:
     """Add one entry in the caller's transaction; it becomes durable with the caller's commit.
 

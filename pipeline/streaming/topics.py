@@ -37,7 +37,11 @@ RETRY = {
                      f"events waiting {delay} s (±20%) for another attempt (headers due_at, origin)")
     for delay in RETRY_TIERS_S
 }
+BIRTHS_COMPLETED = TopicSpec("births.completed.v1", 3, WEEK,
+                             "a registration whose documents are all issued and BPJS settled; "
+                             "key: registration id")
 DEAD_LETTER = TopicSpec("pipeline.deadletter.v1", 1, FOREVER,
                         "events that failed for good, with reason and attempt headers")
 
-ALL: tuple[TopicSpec, ...] = (BIRTHS_REPORTED, *TASKS.values(), *RETRY.values(), DEAD_LETTER)
+ALL: tuple[TopicSpec, ...] = (BIRTHS_REPORTED, *TASKS.values(), BIRTHS_COMPLETED,
+                              *RETRY.values(), DEAD_LETTER)

@@ -16,6 +16,7 @@ from connectors.hospital_api.problems import ProblemError, field_errors, problem
 from connectors.hospital_api.naming import router as naming_router
 from connectors.hospital_api.routes import router as births_router
 from pipeline.bootstrap import Container
+from pipeline.web import officer
 
 
 def create_app(container: Container) -> FastAPI:
@@ -26,6 +27,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(births_router)
     app.include_router(naming_router)
     _install_error_handlers(app)
+    officer.install(app)
 
     @app.get("/healthz", tags=["health"])
     async def healthz() -> dict[str, str]:

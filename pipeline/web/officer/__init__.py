@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -32,7 +33,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(PageError)
     async def on_page_error(request: Request, exc: PageError) -> Response:
-        return page(request, "error.html", current(request), status=exc.status,
+        who = await asyncio.to_thread(current, request)
+        return page(request, "error.html", who, status=exc.status,
                     message=exc.message)
 
     @app.exception_handler(LoginRequired)

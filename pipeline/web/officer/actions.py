@@ -30,7 +30,6 @@ def decide_one(request: Request, who: Who, document_id: str, action: str,
 
 @router.get("/bulk")
 def bulk_confirm(request: Request, who: Who, action: str, kind: str = "",
-                 state: str = "AWAITING_APPROVAL",
                  older_than_hours: Annotated[float | None, Query(ge=0)] = None,
                  facility: str = "", waiting_for_name: bool = False,
                  reason: str = "") -> Response:
@@ -40,7 +39,7 @@ def bulk_confirm(request: Request, who: Who, action: str, kind: str = "",
     with container_of(request).uow() as uow:
         rows = queries.queue(uow.session, who, f, uow.now())
         audit.append(uow.session, who.username, "bulk.previewed", f"dinas:{who.dinas_code}",
-                     at=uow.now(), action=action, filter=f.query_string(), count=len(rows))
+                     at=uow.now(), decision=action, filter=f.query_string(), count=len(rows))
         uow.commit()
     return page(request, "bulk.html", who, action=action, rows=rows, f=f, reason=reason)
 

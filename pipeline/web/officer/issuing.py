@@ -7,10 +7,12 @@ from pipeline.persistence.tables import Document, Officer, Registration
 from pipeline.web.officer.security import PageError, SignedIn
 
 
-def render_preview(document: Document, registration: Registration) -> bytes:
+def render_preview(container: Container, document: Document, registration: Registration) -> bytes:
     from pipeline.documents import pdf
 
-    return pdf.render(document, registration, token=None)  # no token: marked as a preview
+    # no token: the page is marked "PRATINJAU – BELUM SAH" and carries no QR
+    return pdf.render(document, registration, token=None,
+                      public_base_url=container.settings.public_base_url)
 
 
 def approve(container: Container, who: SignedIn, document_ids: list[str]) -> list[str]:

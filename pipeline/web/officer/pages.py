@@ -67,7 +67,8 @@ def preview_pdf(request: Request, who: Who, document_id: str) -> Response:
         audit.append(uow.session, who.username, "document.preview_downloaded", document.id,
                      at=uow.now(), kind=document.kind)
         uow.commit()
-    return _pdf(issuing.render_preview(document, registration), f"pratinjau-{document.id}.pdf")
+    pdf = issuing.render_preview(container_of(request), document, registration)
+    return _pdf(pdf, f"pratinjau-{document.id}.pdf")
 
 
 @router.get("/documents/{document_id}/issued.pdf")

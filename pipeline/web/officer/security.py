@@ -15,6 +15,7 @@ from sqlalchemy import select
 from pipeline.bootstrap import Container
 from pipeline.config import Settings
 from pipeline.domain.roles import Permission, may
+from pipeline.persistence import audit
 from pipeline.persistence.tables import Officer, OfficerSession
 
 SESSION_COOKIE = "lahir_officer"
@@ -71,6 +72,8 @@ def end_session(container: Container, who: SignedIn, response: Response) -> None
         row = uow.session.get(OfficerSession, who.session_id)
         if row is not None and row.ended_at is None:
             row.ended_at = uow.now()
+            audit.append(uow.session, who.username, "logout", f"officer:{who.username}",
+                         at=uow.now())
         uow.commit()
     response.delete_cookie(SESSION_COOKIE, path=COOKIE_PATH, httponly=True, samesite="strict",
                            secure=container.settings.officer_cookie_secure)

@@ -1,0 +1,1 @@
+"""Issued documents: the test CA, QR tokens, PDF layouts, PAdES signatures and issuance."""

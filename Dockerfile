@@ -25,5 +25,5 @@ RUN pip install --no-cache-dir . \
 WORKDIR /app
 USER lahir
 
-EXPOSE 8000 8101 8102
+EXPOSE 8000 8101 8102 8103
 CMD ["lahir", "serve", "api"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,6 +14,9 @@ from pipeline.domain.clock import Clock, system_clock
 from pipeline.persistence.db import make_engine, session_factory
 from pipeline.persistence.unit_of_work import UnitOfWork
 from pipeline.ports import Ports
+
+if TYPE_CHECKING:
+    from pipeline.documents.pki import Pki
 
 
 @dataclass
@@ -37,6 +41,7 @@ class Container:
         if self.ports_override is not None:
             return self.ports_override
         from connectors.bpjs_client import BpjsHttpClient
+        from connectors.notify_client import NotifyHttpClient
         from connectors.siak_client import SiakHttpClient
 
         s = self.settings
@@ -45,7 +50,15 @@ class Container:
                                 timeout=s.http_timeout_s),
             bpjs=BpjsHttpClient(s.bpjs_url, s.bpjs_cons_id, s.bpjs_secret.get_secret_value(),
                                 s.bpjs_user_key.get_secret_value(), timeout=s.http_timeout_s),
+            notify=NotifyHttpClient(s.notify_url, timeout=s.http_timeout_s),
         )
+
+    @cached_property
+    def pki(self) -> Pki:
+        """The signing keys and certificates (a local test CA standing in for BSrE)."""
+        from pipeline.documents.pki import Pki
+
+        return Pki.load_or_create(self.settings.pki_dir)
 
     def topic(self, base: str) -> str:
         ns = self.settings.topic_namespace

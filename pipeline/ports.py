@@ -19,7 +19,12 @@ class BpjsGateway(Protocol):
     def enrol_newborn(self, key: str, request: dict[str, Any]) -> Any: ...
 
 
+class FamilyNotifier(Protocol):
+    def send(self, key: str, to: str, channel: str, text: str) -> dict[str, Any]: ...
+
+
 @dataclass(frozen=True)
 class Ports:
     siak: SiakGateway
     bpjs: BpjsGateway
+    notify: FamilyNotifier | None = None

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from schemas.api import Accepted, BirthStatus, Problem
 from schemas.birth import BirthReport, BirthReported
+from schemas.documents import BirthCompleted
 from schemas.envelope import Envelope
 from schemas.tasks import TaskRequested
 
@@ -26,8 +27,10 @@ PUBLIC: dict[str, tuple[type[BaseModel], Mode]] = {
     "BirthStatus": (BirthStatus, "serialization"),
     "BirthReported": (BirthReported, "serialization"),
     "TaskRequested": (TaskRequested, "serialization"),
+    "BirthCompleted": (BirthCompleted, "serialization"),
     "Envelope-BirthReported": (Envelope[BirthReported], "serialization"),
     "Envelope-TaskRequested": (Envelope[TaskRequested], "serialization"),
+    "Envelope-BirthCompleted": (Envelope[BirthCompleted], "serialization"),
 }
 
 

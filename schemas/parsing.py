@@ -36,7 +36,7 @@ def parse_sections(model: type[M], body: bytes) -> Parsed[M]:
         return Parsed(model.model_construct(), frozenset(), error)
     values: dict[str, Any] = {}
     valid: set[str] = set()
-    for name, field in model.model_fields.items():
+    for name in model.model_fields:
         if name in broken:
             continue
         if name in raw:
@@ -59,4 +59,5 @@ def _object(body: bytes) -> dict[str, Any] | None:
 @cache
 def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
     field = model.model_fields[name]
-    return TypeAdapter(Annotated[field.annotation, field])  # the field's constraints included
+    # the field with its constraints (ge, le, max_length...) as one type
+    return TypeAdapter(Annotated[field.annotation, field])  # type: ignore[arg-type]

@@ -37,9 +37,9 @@ _KELURAHAN = {
               "1007 Unyur|1008 Sukawana|1009 Lontarbaru|1010 Kaligandu|1011 Terondol|1012 Kagungan",
     "367302": "1001 Kasemen|1002 Mesjid Priyayi|1003 Terumbu|1004 Warung Jaud|1006 Bendung|"
               "1007 Banten|1008 Sawah Luhur|1009 Kilasah|1010 Kasunyatan|1011 Margaluyu",
-    "367303": "1001 Walantaka|1002 Cigoong|1003 Nyapah|1004 Pangampelan|1006 Kiara|1007 Pager Agung|"
-              "1008 Kalodran|1009 Kapuren|1010 Teritih|1011 Pabuaran|1012 Pasuluhan|1013 Tegalsari|"
-              "1014 Pipitan|1016 Lebakwangi",
+    "367303": "1001 Walantaka|1002 Cigoong|1003 Nyapah|1004 Pangampelan|1006 Kiara|"
+              "1007 Pager Agung|1008 Kalodran|1009 Kapuren|1010 Teritih|1011 Pabuaran|"
+              "1012 Pasuluhan|1013 Tegalsari|1014 Pipitan|1016 Lebakwangi",
     "367304": "1001 Curug|1002 Tinggar|1003 Kemanisan|1004 Cipete|1005 Cilaku|1006 Pancalaksana|"
               "1007 Sukawana|1008 Sukalaksana|1009 Curug Manis|1010 Sukajaya",
     "367305": "1001 Cipocok Jaya|1002 Karundang|1003 Panancangan|1004 Banjar Agung|1005 Banjarsari|"

@@ -1,4 +1,4 @@
-"""Run a simulator: `python -m simulators siak --port 8101` or `... bpjs --port 8102`."""
+"""Run a simulator: `python -m simulators siak|bpjs|notify --port 8101|8102|8103`."""
 
 from __future__ import annotations
 
@@ -30,6 +30,10 @@ def _parser() -> argparse.ArgumentParser:
             help="SQLite state file",
         )
         p.add_argument("--log-level", default=env("LOG_LEVEL", "INFO"))
+    notify = sub.add_parser("notify", help="the WhatsApp/SMS notification gateway simulator")
+    notify.add_argument("--host", default=env("NOTIFY_HOST", "127.0.0.1"))
+    notify.add_argument("--port", type=int, default=int(env("NOTIFY_PORT", "8103")))
+    notify.add_argument("--log-level", default=env("LOG_LEVEL", "INFO"))
     sub.choices["siak"].add_argument("--api-key", default=env("SIAK_API_KEY", "lahir-dev-siak-key"))
     return parser
 
@@ -37,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     configure_logging(f"{args.simulator}-simulator", args.log_level)
+    if args.simulator == "notify":
+        from simulators.notify.app import serve as serve_notify
+
+        serve_notify(args.host, args.port)
+        return
     common = {"seed": args.seed, "families": args.families, "state_path": args.state}
     if args.simulator == "siak":
         from simulators.siak.app import serve

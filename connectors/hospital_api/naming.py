@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
-
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from connectors.hospital_api.guards import authenticate, read_body, require_json
 from connectors.hospital_api.problems import ProblemError, field_errors
 from pipeline.handlers.intake import DuplicateReport
 from pipeline.handlers.naming import NotFound, name_child
+from schemas.birth import Name
 
 router = APIRouter(prefix="/v1", tags=["births"])
 
 
 class ChildName(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    name: Name  # the same rules as the report's names (NAME_INVALID)
 
 
 @router.patch("/births/{registration_id}/child",

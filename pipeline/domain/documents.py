@@ -32,6 +32,11 @@ def indonesian_date(day: date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+def status_ortu(report: BirthReport) -> str:
+    """domain.md 9: the akta's parents clause; with no father named only the mother can be."""
+    return STATUS_ORTU[report.marriage.status] if report.father else "ANAK_IBU"
+
+
 def jenis_kelahiran(multiplicity: int) -> tuple[int, str]:
     """F-2.01 item 7: 1 Tunggal, 2 Kembar 2, 3 Kembar 3, 4 Kembar 4, 5 Lainnya."""
     if multiplicity <= 1:
@@ -47,7 +52,7 @@ def regency_name(code: str) -> str:
 
 
 def akta_wording(content: dict[str, Any]) -> str:
-    """The kutipan's sentence (domain.md 3.3, 3.6): both parents, not yet registered, mother only."""
+    """The kutipan's sentence (domain.md 3.3, 3.6): both parents, not registered, mother only."""
     anak_ke = f", anak ke-{content['anak_ke']}" if content.get("anak_ke") else ""
     opening = (f"Bahwa di {content['tempat_lahir']} pada tanggal {content['tanggal_lahir_teks']} "
                f"telah lahir {content['nama_anak']}{anak_ke}, {content['jenis_kelamin']}, ")
@@ -65,11 +70,12 @@ def akta_content(report: BirthReport, local_birth: datetime, akta: dict[str, Any
 
     `local_birth` is in the birthplace's zone (the date and pukul on the akta); `citizenship` is
     the NIK task's finding (pipeline.domain.citizenship), WNI when absent."""
-    child, status_ortu = report.child, STATUS_ORTU[report.marriage.status]
-    father = report.father if status_ortu != "ANAK_IBU" else None
+    child, parents = report.child, status_ortu(report)
+    father = report.father if parents != "ANAK_IBU" else None
     found = citizenship or {}
     code, label = jenis_kelahiran(child.multiplicity)
     offset = local_birth.utcoffset() or timedelta(hours=7)
+    zone = ZONES.get(int(offset.total_seconds()) // 3600, "")
     content: dict[str, Any] = {
         "nomor_akta": akta["nomor_akta"], "jenis_akta": akta.get("jenis"),
         "tanggal_registrasi": akta.get("tanggal_registrasi"),
@@ -79,7 +85,7 @@ def akta_content(report: BirthReport, local_birth: datetime, akta: dict[str, Any
         "hari_lahir": DAYS[local_birth.weekday()],
         "tanggal_lahir": local_birth.date().isoformat(),
         "tanggal_lahir_teks": indonesian_date(local_birth.date()),
-        "pukul": f"{local_birth:%H:%M} {ZONES.get(int(offset.total_seconds()) // 3600, '')}".strip(),
+        "pukul": f"{local_birth:%H:%M} {zone}".strip(),
         "jenis_kelahiran": label, "kode_jenis_kelahiran": code, "kelahiran_ke": child.birth_order,
         "anak_ke": child.child_number, "penolong_kelahiran": ATTENDANTS[report.attendant.kind],
         "berat_gram": child.weight_grams, "panjang_cm": child.length_cm,
@@ -88,7 +94,7 @@ def akta_content(report: BirthReport, local_birth: datetime, akta: dict[str, Any
         "kewarganegaraan_ayah": found.get("kewarganegaraan_ayah", "WNI") if father else None,
         "nama_ibu": report.mother.name.strip().upper(), "nik_ibu": report.mother.nik,
         "kewarganegaraan_ibu": found.get("kewarganegaraan_ibu", "WNI"),
-        "status_ortu": status_ortu,
+        "status_ortu": parents,
         "kewarganegaraan": found.get("kewarganegaraan", "WNI"),
         "kewarganegaraan_ganda_terbatas": bool(found.get("ganda_terbatas")),
         **_citizenship_note(found, local_birth.date()),
@@ -111,7 +117,8 @@ def _citizenship_note(found: dict[str, Any], born: date) -> dict[str, Any]:
         until, choose_by = dual_citizenship_dates(born)
         note["ganda_terbatas_sampai"] = until.isoformat()
         note["catatan_kewarganegaraan"] = (
-            f"Berkewarganegaraan ganda terbatas sampai berusia 18 tahun ({indonesian_date(until)}); "
+            f"Berkewarganegaraan ganda terbatas sampai berusia 18 tahun "
+            f"({indonesian_date(until)}); "
             f"memilih kewarganegaraan paling lambat {indonesian_date(choose_by)} "
             f"({found.get('dasar_hukum')}). Anak didaftarkan pada Kantor Imigrasi untuk "
             f"affidavit.")

@@ -63,6 +63,11 @@ SIAK_CODES = {
     "STATUS_ORTU_TIDAK_SESUAI": "MARRIAGE_STATUS_MISMATCH",
 }
 
+# the report's field each correction points at, for the hospital's form
+FIELDS = {"MOTHER_NOT_FOUND": "mother.nik", "MOTHER_NOT_FEMALE": "mother.nik",
+          "FATHER_NOT_FOUND": "father.nik", "FATHER_NOT_MALE": "father.nik",
+          "FATHER_NOT_HUSBAND_ON_KK": "father.nik", "MARRIAGE_STATUS_MISMATCH": "marriage.status"}
+
 # who the mother's husband is on her KK, by her own SHDK (domain.md 2.3)
 HUSBAND_SHDK: dict[str, frozenset[str]] = {
     "ISTRI": frozenset({"KEPALA KELUARGA"}), "KEPALA KELUARGA": frozenset({"SUAMI"}),
@@ -80,8 +85,9 @@ def problem(code: str, task: str | None = None, **extra: Any) -> dict[str, Any]:
     """A problem for the status view; `{placeholders}` in its messages come from `extra`."""
     message_id, message_en = MESSAGES.get(code, MESSAGES["REGISTRY_REJECTED"])
     values = _Blank(extra)
+    where = {"field": FIELDS[code]} if code in FIELDS else {}
     return {"code": code, "task": task, "message_id": message_id.format_map(values),
-            "message_en": message_en.format_map(values), **extra}
+            "message_en": message_en.format_map(values), **where, **extra}
 
 
 def jurisdiction(kk_regency: str) -> dict[str, str]:

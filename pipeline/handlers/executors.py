@@ -17,7 +17,6 @@ from schemas.birth import BirthReport
 from schemas.regions import KOTA_SERANG, utc_offset_hours
 
 PLACE_CODES = {"RS": 1, "PUSKESMAS": 2, "POLINDES": 3, "RUMAH": 4, "LAINNYA": 5}  # F-2.01
-STATUS_ORTU = documents.STATUS_ORTU
 KK_RACE_ATTEMPTS = 5  # re-reads when another child joined the same KK meanwhile (twins)
 
 
@@ -107,7 +106,7 @@ def run_akta(task: TaskInput, ports: Ports) -> TaskOutcome:
         akta = ports.siak.register_akta(task.key("akta"), {
             "nik_anak": task.child_nik, "nama_anak": child.name,
             "tanggal_lahir": task.local_birth.date().isoformat(),
-            "status_ortu": STATUS_ORTU[report.marriage.status]})
+            "status_ortu": documents.status_ortu(report)})
     except RegistryRejected as exc:
         if exc.code != "STATUS_ORTU_TIDAK_SESUAI":
             raise

@@ -28,7 +28,7 @@ class ProcessSpec:
 class Stack:
     """Starts processes detached (pid files under var/run, logs under var/log); `down` stops them."""
 
-    ORDER = ("siak", "bpjs", "relay", "worker", "api")
+    ORDER = ("siak", "bpjs", "notify", "relay", "worker", "api")
 
     def __init__(self, var_dir: Path, env: dict[str, str] | None = None) -> None:
         self.var = var_dir.resolve()
@@ -58,6 +58,7 @@ class Stack:
         py, e = sys.executable, self.setting
         api = f"http://{e('API_HOST', '127.0.0.1')}:{e('API_PORT', '8000')}"
         siak, bpjs = e("SIAK_URL", "http://127.0.0.1:8101"), e("BPJS_URL", "http://127.0.0.1:8102")
+        notify = e("NOTIFY_URL", "http://127.0.0.1:8103")
         return [
             ProcessSpec("siak", [py, "-m", "simulators", "siak", *_bind(siak), "--state",
                                  str(self.var / "sim" / "siak.db")],
@@ -65,6 +66,8 @@ class Stack:
             ProcessSpec("bpjs", [py, "-m", "simulators", "bpjs", *_bind(bpjs), "--state",
                                  str(self.var / "sim" / "bpjs.db")],
                         ready_url=f"{bpjs}/readyz"),
+            ProcessSpec("notify", [py, "-m", "simulators", "notify", *_bind(notify)],
+                        ready_url=f"{notify}/readyz"),
             ProcessSpec("relay", [py, "-m", "pipeline", "serve", "relay"],
                         ready_log="relay_started"),
             ProcessSpec("worker", [py, "-m", "pipeline", "serve", "worker"], ready_log="Ready"),

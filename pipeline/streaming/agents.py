@@ -14,11 +14,12 @@ from pydantic import ValidationError
 
 from pipeline.bootstrap import Container
 from pipeline.domain.errors import TransientError
-from pipeline.handlers import planning, tasks
+from pipeline.handlers import notify, planning, tasks
 from pipeline.logging import scrub
 from pipeline.streaming import topics
 from pipeline.streaming.retry import backoff, header, tier
 from schemas.birth import BirthReported
+from schemas.documents import BirthCompleted
 from schemas.envelope import Envelope
 from schemas.tasks import TaskRequested
 
@@ -102,6 +103,14 @@ def register_agents(app: faust.App, container: Container) -> Runner:
 
     for kind in topics.TASK_KINDS:
         _task_agent(app, container, runner, kind)
+    completed = app.topic(container.topic(topics.BIRTHS_COMPLETED.base))
+
+    @app.agent(completed, name="notify_family", concurrency=1)
+    async def notify_family(stream: StreamT[bytes]) -> None:
+        async for event in stream.events():
+            await runner.run(event, BirthCompleted, lambda env: notify.notify_family(
+                env, container.uow, container.ports.notify, container.settings))
+
     for delay in topics.RETRY:
         _retry_agent(app, container, delay)
     return runner

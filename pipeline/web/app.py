@@ -1,4 +1,4 @@
-"""The public HTTP process: hospital intake, status, health (officer UI and verify come later)."""
+"""The public HTTP process: hospital intake, status, health, officer UI, verification, family."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from connectors.hospital_api.problems import ProblemError, field_errors, problem
 from connectors.hospital_api.naming import router as naming_router
 from connectors.hospital_api.routes import router as births_router
 from pipeline.bootstrap import Container
-from pipeline.web import officer
+from pipeline.web import family, officer, verify
 
 
 def create_app(container: Container) -> FastAPI:
@@ -26,6 +26,8 @@ def create_app(container: Container) -> FastAPI:
     app.state.rate_limiter = RateLimiter(container.settings.rate_limit_per_minute)
     app.include_router(births_router)
     app.include_router(naming_router)
+    app.include_router(verify.router)
+    app.include_router(family.router)
     _install_error_handlers(app)
     officer.install(app)
 

@@ -55,7 +55,7 @@ def plan_day(population: Population, day: date, births: int, seed: int,
         mother, family = pool.pop()
         facility = rng.choices([f[0] for f in FACILITIES], [f[2] for f in FACILITIES])[0]
         children = 2 if kind == "twin" else 1
-        witnesses = _witnesses(rng, population)
+        witnesses = _witnesses(rng, population, family)
         for order in range(1, children + 1):
             report = _report(rng, mother, family, born, facility, kind, (order, children),
                              len(planned), witnesses)
@@ -81,12 +81,13 @@ def _kind(rng: random.Random, s: Shares) -> str:
     return "happy"
 
 
-def _witnesses(rng: random.Random, population: Population) -> list[Resident]:
+def _witnesses(rng: random.Random, population: Population, own: Family) -> list[Resident]:
     """Two adults of another family (neighbours, nurses): never the parents."""
-    family = population.families[rng.randrange(len(population.families))]
-    adults = [m for m in family.members if m.shdk in ("KEPALA KELUARGA", "ISTRI", "SUAMI")]
-    return (adults * 2)[:2] if len({a.nik for a in adults}) >= 2 else \
-        _witnesses(rng, population)
+    while True:
+        family = population.families[rng.randrange(len(population.families))]
+        adults = [m for m in family.members if m.shdk in ("KEPALA KELUARGA", "ISTRI", "SUAMI")]
+        if family is not own and len({a.nik for a in adults}) >= 2:
+            return adults[:2]
 
 
 def _report(rng: random.Random, mother: Resident, family: Family, born: datetime, facility: str,
@@ -137,5 +138,5 @@ def _clerk_error(rng: random.Random, report: dict[str, Any]) -> None:
     elif error == "weight_in_kg":
         report["child"]["weight_grams"] = round(report["child"]["weight_grams"] / 1000, 1)
     else:
-        nik = report["mother"]["nik"]
-        report["mother"]["nik"] = nik[:12] + nik[13] + nik[12] + nik[14:]
+        nik = report["mother"]["nik"]  # one digit of the serial mistyped
+        report["mother"]["nik"] = nik[:15] + str((int(nik[15]) + 1) % 10)

@@ -84,17 +84,12 @@ async def follow(api: str, outcomes: list[Outcome], *, stall_s: float = 60,
                 view = (await client.get(path, headers=signed(outcome.planned.facility, "GET",
                                                                path, b""))).json()
                 outcome.view = view
-                if view["status"] in SETTLED and not _waiting(view):
+                if view["status"] in SETTLED:
                     pending.remove(outcome)
                     last_change = time.monotonic()
                     if progress:
                         progress()
             await asyncio.sleep(0.5)
-
-
-def _waiting(view: dict[str, Any]) -> bool:
-    return any(t["state"] in ("PENDING", "IN_PROGRESS", "RETRYING")
-               for t in view["tasks"].values())
 
 
 def summarise(outcomes: list[Outcome]) -> dict[str, Any]:

@@ -25,9 +25,10 @@ BIRTHS = 300
 
 
 def settle_seconds(outcomes: list[Outcome]) -> float:
-    """From the first report received to the last registration settled (drafts ready)."""
+    """From the first timeline entry (report received, or materialized by a replay) to the last
+    registration settled (drafts ready or needs correction)."""
     views = [o.view for o in outcomes if o.view]
-    start = min(datetime.fromisoformat(v["received_at"]) for v in views)
+    start = min(datetime.fromisoformat(v["timeline"][0]["at"]) for v in views)
     ends = [datetime.fromisoformat(e["at"]) for v in views for e in v["timeline"]
             if e["event"] in ("drafts.ready", "status.needs_correction")]
     return (max(ends) - start).total_seconds()

@@ -32,6 +32,7 @@ class RunningStack:
     namespace: str
     database_url: str
     kafka_bootstrap: str
+    notify: str = ""
 
     def mothers(self, n: int, kind: str = "happy", offset: int = 0) -> list[dict[str, Any]]:
         response = httpx.get(f"{self.siak}/_sim/population/sample",
@@ -69,11 +70,13 @@ def launch_stack(kafka_bootstrap: str, database_url: str, where: Path,
     namespace = f"e2e{uuid4().hex[:8]}"
     db_url = create_database(database_url, f"lahir_{namespace}")
     var = where / "var"
-    ports = {name: free_port() for name in ("api", "siak", "bpjs", "worker")}
+    ports = {name: free_port() for name in ("api", "siak", "bpjs", "worker", "notify")}
     env = {
         "KAFKA_BOOTSTRAP": kafka_bootstrap, "DATABASE_URL": db_url, "TOPIC_NAMESPACE": namespace,
         "API_PORT": str(ports["api"]), "SIAK_URL": f"http://127.0.0.1:{ports['siak']}",
         "BPJS_URL": f"http://127.0.0.1:{ports['bpjs']}", "WORKER_WEB_PORT": str(ports["worker"]),
+        "NOTIFY_URL": f"http://127.0.0.1:{ports['notify']}", "PKI_DIR": str(var / "pki"),
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{ports['api']}",
         "POPULATION_FAMILIES": "600", "BROKER_SESSION_TIMEOUT": "10", "LOG_LEVEL": "INFO",
         **(overrides or {}),
     }
@@ -83,7 +86,8 @@ def launch_stack(kafka_bootstrap: str, database_url: str, where: Path,
     try:
         running.up()
         yield RunningStack(running, env, f"http://127.0.0.1:{ports['api']}", env["SIAK_URL"],
-                           env["BPJS_URL"], namespace, db_url, kafka_bootstrap)
+                           env["BPJS_URL"], namespace, db_url, kafka_bootstrap,
+                           notify=env["NOTIFY_URL"])
     finally:
         running.down(infra=False)
         _show_logs_on_failure(var)

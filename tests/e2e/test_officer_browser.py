@@ -1,4 +1,4 @@
-"""An officer works the queue in a real Chromium: approve one birth, reject another, verify the QR."""
+"""An officer works the queue in real Chromium: approve one birth, reject another, check the QR."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import asyncio
 import json
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -26,6 +27,7 @@ PASSWORD = "lahir-dev-2026"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
+T = TypeVar("T")
 REASON = "Nama ayah pada laporan berbeda dengan buku nikah"
 
 
@@ -47,7 +49,7 @@ def documents_of(view: dict[str, Any]) -> dict[str, str]:
 
 
 def sign_in(browser: Browser, base: str, username: str) -> Page:
-    page = browser.new_context(base_url=base, viewport={"width": 1400, "height": 900},
+    page = browser.new_context(base_url=base, viewport={"width": 1600, "height": 900},
                                accept_downloads=True).new_page()
     page.goto("/officer/")
     assert page.url.endswith("/officer/login")
@@ -71,7 +73,7 @@ def decide(page: Page, document_id: str, button: str, reason: str = "") -> None:
 def test_an_official_approves_rejects_and_the_qr_verifies(stack: RunningStack, browser: Browser,
                                                           tmp_path: Path) -> None:
     reports = reports_for(stack.mothers(2), seed=71, prefix="E2E-OFFICER")
-    final = asyncio.run(post_and_follow(stack, reports))
+    final = in_thread(post_and_follow(stack, reports))
     (a_id, a_view), (b_id, b_view) = sorted(final.items())
     assert a_view["status"] == b_view["status"] == "AWAITING_APPROVAL"
     a_docs, b_docs = documents_of(a_view), documents_of(b_view)
@@ -89,13 +91,15 @@ def test_an_official_approves_rejects_and_the_qr_verifies(stack: RunningStack, b
     page.goto(f"/officer/documents/{a_docs['KK']}")
     assert page.locator("tr.new-member").count() == 1  # the newborn, marked on the new KK
     page.screenshot(path=str(SHOTS / "document.png"), full_page=True)
+    preview = page.request.get(f"/officer/documents/{a_docs['KK']}/preview.pdf")
+    assert preview.ok and preview.body().startswith(b"%PDF")
 
     for kind in ("KK", "AKTA_KELAHIRAN", "KIA"):
         decide(page, a_docs[kind], "#approve")
         assert "Diterbitkan" in page.content(), kind
     decide(page, b_docs["AKTA_KELAHIRAN"], "#reject", REASON)
     assert "Ditolak" in page.content()
-    status_b = asyncio.run(hospital_view(stack, b_id))
+    status_b = in_thread(hospital_view(stack, b_id))
     assert REASON in json.dumps(status_b), status_b
 
     page.goto(f"/officer/documents/{a_docs['AKTA_KELAHIRAN']}")
@@ -115,6 +119,12 @@ def test_an_official_approves_rejects_and_the_qr_verifies(stack: RunningStack, b
     assert a_docs["KK"] not in other.content()
     answer = other.goto(f"/officer/documents/{b_docs['KK']}")
     assert answer is not None and answer.status == 404
+
+
+def in_thread(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Playwright's sync API keeps an event loop running here: run async clients beside it."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 async def hospital_view(stack: RunningStack, registration_id: str) -> dict[str, Any]:

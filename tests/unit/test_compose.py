@@ -32,6 +32,7 @@ OUR_IMAGE = "lahir:local"
 SIMULATOR_COMMANDS = {
     "siak": "python -m simulators siak --host 0.0.0.0 --port 8101 --state /data/siak.db",
     "bpjs": "python -m simulators bpjs --host 0.0.0.0 --port 8102 --state /data/bpjs.db",
+    "notify": "python -m simulators notify --host 0.0.0.0 --port 8103",
 }
 ALLOWED_COMMANDS = {
     "lahir db upgrade",
@@ -169,14 +170,14 @@ def test_the_obsolete_version_key_is_absent(compose: dict[str, Any]) -> None:
 
 def test_the_stack_has_every_process(compose: dict[str, Any]) -> None:
     assert set(compose["services"]) == {
-        "kafka", "postgres", "init", "api", "relay", "worker", "siak", "bpjs"
+        "kafka", "postgres", "init", "api", "relay", "worker", "siak", "bpjs", "notify"
     }
 
 
 def test_every_service_of_our_image_runs_a_known_command(
     our_services: dict[str, dict[str, Any]],
 ) -> None:
-    assert set(our_services) == {"init", "api", "relay", "worker", "siak", "bpjs"}
+    assert set(our_services) == {"init", "api", "relay", "worker", "siak", "bpjs", "notify"}
     for name, service in our_services.items():
         lines = _command_lines(service)
         assert lines, f"{name} has an explicit command"
@@ -237,7 +238,7 @@ def test_the_kafka_healthcheck_uses_the_image_tools(compose: dict[str, Any]) -> 
 
 
 def test_the_http_processes_are_checked_on_readyz(compose: dict[str, Any]) -> None:
-    for name, port in (("api", 8000), ("siak", 8101), ("bpjs", 8102)):
+    for name, port in (("api", 8000), ("siak", 8101), ("bpjs", 8102), ("notify", 8103)):
         test = " ".join(compose["services"][name]["healthcheck"]["test"])
         assert f":{port}/readyz" in test, name
 
@@ -254,11 +255,13 @@ def test_published_ports_equal_the_launcher_defaults_on_loopback_only(
 ) -> None:
     siak = urlsplit(_default("siak_url"))
     bpjs = urlsplit(_default("bpjs_url"))
+    notify = urlsplit(_default("notify_url"))
     kafka_host, kafka_port = _default("kafka_bootstrap").rsplit(":", 1)
     expected = {
         "api": [(_default("api_host"), _default("api_port"), _default("api_port"))],
         "siak": [(siak.hostname, siak.port, siak.port)],
         "bpjs": [(bpjs.hostname, bpjs.port, bpjs.port)],
+        "notify": [(notify.hostname, notify.port, notify.port)],
         "kafka": [(kafka_host, int(kafka_port), int(kafka_port))],
     }
     published = {
@@ -273,7 +276,7 @@ def test_processes_listen_on_the_ports_they_publish(compose: dict[str, Any]) -> 
     api_env = services["api"]["environment"]
     assert int(api_env["API_PORT"]) == _default("api_port")
     assert api_env["API_HOST"] == "0.0.0.0"
-    for name in ("siak", "bpjs"):
+    for name in ("siak", "bpjs", "notify"):
         argv = _command_lines(services[name])[0].split()
         assert int(argv[argv.index("--port") + 1]) == _published(services[name])[0][2]
         assert argv[argv.index("--host") + 1] == "0.0.0.0"
@@ -293,6 +296,8 @@ def test_our_services_reach_each_other_by_service_name_on_the_default_ports(
         assert urlsplit(env["SIAK_URL"]).port == urlsplit(_default("siak_url")).port
         assert urlsplit(env["BPJS_URL"]).hostname == "bpjs"
         assert urlsplit(env["BPJS_URL"]).port == urlsplit(_default("bpjs_url")).port
+        assert urlsplit(env["NOTIFY_URL"]).hostname == "notify"
+        assert urlsplit(env["NOTIFY_URL"]).port == urlsplit(_default("notify_url")).port
 
 
 def test_kafka_advertises_the_internal_and_the_host_listener(compose: dict[str, Any]) -> None:
@@ -389,7 +394,7 @@ def test_the_image_defaults_to_the_api_and_exposes_the_contract_ports() -> None:
     cmds = [rest for keyword, rest in instructions if keyword == "CMD"]
     assert cmds and json.loads(cmds[-1]) == ["lahir", "serve", "api"]
     exposed = {p for keyword, rest in instructions if keyword == "EXPOSE" for p in rest.split()}
-    assert exposed == {"8000", "8101", "8102"}
+    assert exposed == {"8000", "8101", "8102", "8103"}
 
 
 def test_the_build_context_leaves_out_local_state() -> None:

@@ -94,6 +94,13 @@ def test_the_akta_wording_follows_the_parents_marriage(marriage: str, father: An
         assert content["nama_ayah"] is None and content["nik_ayah"] is None
 
 
+def test_a_marriage_without_a_named_father_gives_an_akta_of_the_mother_only() -> None:
+    content = akta(report(marriage={"status": "BELUM_TERCATAT", "certificate_number": None},
+                          father=None))
+    assert content["status_ortu"] == "ANAK_IBU" and content["nama_ayah"] is None
+    assert content["wording"].endswith("anak dari seorang ibu bernama SITI NURHALIZA.")
+
+
 def test_without_a_child_number_the_wording_leaves_anak_ke_out() -> None:
     content = akta(report(child__child_number=None))
     assert content["anak_ke"] is None and "anak ke-" not in content["wording"]

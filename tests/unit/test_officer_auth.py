@@ -134,7 +134,8 @@ async def test_an_officer_of_another_dinas_gets_404(client: httpx.AsyncClient) -
 async def test_every_view_writes_an_audit_entry(client: httpx.AsyncClient,
                                                 container: Container) -> None:
     await sign_in(client, "official.serang")
-    for path in ("/officer/", "/officer/documents/doc_akta_3673", "/officer/?kind=KK",
+    for path in ("/officer/", "/officer/documents/doc_akta_3673",
+                 "/officer/?kind=KK&older_than_hours=&facility=RSUDSRG",
                  "/officer/bulk?action=approve"):
         before = audit_count(container)
         assert (await client.get(path)).status_code == 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request, Response
+from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from pipeline.domain.roles import Permission
@@ -30,7 +30,7 @@ def decide_one(request: Request, who: Who, document_id: str, action: str,
 
 @router.get("/bulk")
 def bulk_confirm(request: Request, who: Who, action: str, kind: str = "",
-                 older_than_hours: Annotated[float | None, Query(ge=0)] = None,
+                 older_than_hours: str = "",
                  facility: str = "", waiting_for_name: bool = False,
                  reason: str = "") -> Response:
     """Step one of a bulk decision: show exactly what would be decided; nothing changes yet."""

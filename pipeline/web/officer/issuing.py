@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.bootstrap import Container
-from pipeline.persistence.tables import Document, Officer, Registration
+from pipeline.persistence.tables import Document, Registration
 from pipeline.web.officer.security import PageError, SignedIn
 
 
@@ -19,8 +19,10 @@ def approve(container: Container, who: SignedIn, document_ids: list[str]) -> lis
     from pipeline.handlers import decisions
 
     try:
-        return decisions.approve(container.uow, _officer(container, who), document_ids,
-                                 _pki(container), container.settings)
+        return decisions.approve(container.uow, who, document_ids, container.pki,
+                                 container.settings)
+    except decisions.DocumentNotFound as exc:
+        raise PageError(404, "Dokumen tidak ditemukan / document not found") from exc
     except decisions.DecisionConflict as exc:
         raise PageError(409, f"Sudah diputuskan / already decided: {exc}") from exc
 
@@ -29,22 +31,8 @@ def reject(container: Container, who: SignedIn, document_ids: list[str], reason:
     from pipeline.handlers import decisions
 
     try:
-        decisions.reject(container.uow, _officer(container, who), document_ids, reason)
+        decisions.reject(container.uow, who, document_ids, reason)
+    except decisions.DocumentNotFound as exc:
+        raise PageError(404, "Dokumen tidak ditemukan / document not found") from exc
     except decisions.DecisionConflict as exc:
         raise PageError(409, f"Sudah diputuskan / already decided: {exc}") from exc
-
-
-def _officer(container: Container, who: SignedIn) -> Officer:
-    with container.uow() as uow:
-        officer = uow.session.get(Officer, who.username)
-        assert officer is not None
-        return officer
-
-
-def _pki(container: Container) -> object:
-    pki = getattr(container, "pki", None)
-    if pki is None:
-        from pipeline.documents.pki import Pki
-
-        pki = Pki.load(container.settings)  # type: ignore[attr-defined]
-    return pki

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from pipeline.domain.roles import Permission
 from pipeline.persistence import audit
@@ -17,19 +15,24 @@ from pipeline.web.officer.security import PageError, Who, allowed, container_of
 router = APIRouter()
 
 
-def queue_filter(kind: str = "", state: str = "AWAITING_APPROVAL",
-                 older_than_hours: Annotated[float | None, Query(ge=0)] = None,
+def queue_filter(kind: str = "", state: str = "AWAITING_APPROVAL", older_than_hours: str = "",
                  facility: str = "", waiting_for_name: bool = False) -> queries.QueueFilter:
     if kind and kind not in queries.KINDS:
         raise PageError(404, "Jenis dokumen tidak dikenal / unknown document kind")
-    return queries.QueueFilter(kind, state, older_than_hours, facility.strip(), waiting_for_name)
+    try:  # an empty form field means no limit
+        hours = float(older_than_hours) if older_than_hours.strip() else None
+    except ValueError as exc:
+        raise PageError(422, "Umur harus berupa angka jam / hours must be a number") from exc
+    if hours is not None and hours < 0:
+        raise PageError(422, "Umur tidak boleh negatif / hours must not be negative")
+    return queries.QueueFilter(kind, state, hours, facility.strip(), waiting_for_name)
 
 
 
 @router.get("/")
 def work_queue(request: Request, who: Who, kind: str = "", state: str = "AWAITING_APPROVAL",
-               older_than_hours: Annotated[float | None, Query(ge=0)] = None,
-               facility: str = "", waiting_for_name: bool = False) -> Response:
+               older_than_hours: str = "", facility: str = "",
+               waiting_for_name: bool = False) -> Response:
     allowed(who, Permission.VIEW_DOCUMENTS)
     f = queue_filter(kind, state, older_than_hours, facility, waiting_for_name)
     with container_of(request).uow() as uow:

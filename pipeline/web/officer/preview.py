@@ -1,4 +1,4 @@
-"""A draft's content as the officer checks it: KK versions side by side, akta wording, KIA fields."""
+"""A draft as the officer checks it: KK versions side by side, akta wording, KIA fields."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""Notification gateway simulator: WhatsApp/SMS messages to families, recorded for tests."""

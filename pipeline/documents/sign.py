@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -20,6 +24,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pipeline.documents.pki import Pki
 
 FIELD = "TTE Kepala Dinas"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -40,8 +45,7 @@ def sign_pdf(pki: Pki, pdf: bytes, *, approved_by: str) -> bytes:
         reason=f"Disetujui oleh {approved_by}", location="Kota Serang",
         embed_validation_info=True, validation_context=_context(pki))
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    out = signers.sign_pdf(writer, meta, signer=signer)
-    return out.getvalue()
+    return _outside_loop(signers.sign_pdf, writer, meta, signer=signer).getvalue()
 
 
 def validate_pdf(pki: Pki, pdf: bytes) -> Validation:
@@ -50,11 +54,21 @@ def validate_pdf(pki: Pki, pdf: bytes) -> Validation:
         signatures = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures
         if not signatures:
             return Validation(False, False, False, "no signature")
-        status = validate_pdf_signature(signatures[0], _context(pki))
+        status = _outside_loop(validate_pdf_signature, signatures[0], _context(pki))
     except Exception as exc:  # noqa: BLE001 - a broken file is an answer, not a crash
         return Validation(False, False, False, f"unreadable: {type(exc).__name__}")
     return Validation(bool(status.bottom_line), bool(status.intact), bool(status.trusted),
                       status.summary())
+
+
+def _outside_loop(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """pyHanko's sync API runs its own event loop: never inside a running one (async callers)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 def _context(pki: Pki) -> ValidationContext:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta, timezone
 
+from pipeline.domain.documents import stillbirth_letter_content
 from pipeline.domain.ids import new_id
 from pipeline.domain.tasks import TaskState, initial_states
 from pipeline.handlers.progress import refresh_status, request_ready_tasks
@@ -13,6 +15,7 @@ from pipeline.persistence.tables import Document, Facility, Registration, Task
 from pipeline.persistence.unit_of_work import UnitOfWork
 from schemas.birth import BirthReported
 from schemas.envelope import Envelope
+from schemas.regions import utc_offset_hours
 
 CONSUMER = "plan-tasks"
 
@@ -71,10 +74,9 @@ def _materialize(uow: UnitOfWork, event: Envelope[BirthReported],
 def _draft_stillbirth_letter(uow: UnitOfWork, registration_id: str, data: BirthReported) -> None:
     """Lahir mati: only a surat keterangan lahir mati, no NIK or akta (domain.md 3.6)."""
     report = data.report
+    zone = timezone(timedelta(hours=utc_offset_hours(report.place.regency_code)))
+    content = stillbirth_letter_content(report, data.facility_id, report.born_at.astimezone(zone))
     uow.session.add(Document(
         id=new_id("doc"), registration_id=registration_id, kind="SK_LAHIR_MATI",
-        state=TaskState.AWAITING_APPROVAL, number=None, created_at=uow.now(),
-        content={"mother_name": report.mother.name, "born_at": report.born_at.isoformat(),
-                 "sex": report.child.sex, "weight_grams": report.child.weight_grams,
-                 "place_kind": report.place.kind, "facility": data.facility_id}))
+        state=TaskState.AWAITING_APPROVAL, number=None, created_at=uow.now(), content=content))
     uow.record(registration_id, "document.drafted", kind="SK_LAHIR_MATI")

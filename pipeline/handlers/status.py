@@ -45,6 +45,9 @@ def _task_view(state: str, at: str, detail: dict[str, Any], documents: dict[str,
     document = documents.get(DOCUMENT_OF.get(kind, ""))
     if document is not None:
         view["document_id"] = document.id
+    if kind == "nik" and isinstance(detail.get("citizenship"), dict):
+        found = detail["citizenship"]  # no passport numbers: only what the hospital may see
+        view["citizenship"] = {k: found.get(k) for k in ("kewarganegaraan", "ganda_terbatas")}
     if kind == "akta" and "number" in detail:
         view["number"] = detail["number"]
     if kind == "bpjs":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 from pathlib import Path
@@ -53,7 +54,8 @@ async def test_an_approved_birth_completes_and_the_family_downloads_a_valid_pdf(
     assert drafted["status"] == "AWAITING_APPROVAL", drafted
     officers = officers_side(stack)
     ids = [d["document_id"] for d in drafted["documents"]]
-    decisions.approve(officers.uow, "kadis.serang", ids, officers.pki, officers.settings)
+    await asyncio.to_thread(decisions.approve, officers.uow, "kadis.serang", ids, officers.pki,
+                            officers.settings)
 
     async with HospitalClient(stack.api, FACILITY, SECRET) as client:
         view = (await client.get_birth(reg)).json()

@@ -130,8 +130,7 @@ async def test_bad_requests_get_a_4xx_naming_each_problem_and_store_nothing(
 
 
 async def test_a_killed_worker_loses_no_birth_and_repeats_no_effect(stack: RunningStack) -> None:
-    worker = stack.stack.specs()[3]
-    assert worker.name == "worker"
+    worker = next(spec for spec in stack.stack.specs() if spec.name == "worker")
     pid = int((stack.stack.run_dir / "worker.pid").read_text().split()[0])
     reports = reports_for(stack.mothers(10, offset=80), 4, "E2E-CRASH")
     async with HospitalClient(stack.api, FACILITY, SECRET) as client:

@@ -17,7 +17,7 @@ from pipeline.handlers import planning, tasks
 from pipeline.handlers.intake import DuplicateReport, ReportBirth, report_birth
 from pipeline.handlers.naming import NotFound, name_child
 from pipeline.handlers.status import birth_status
-from pipeline.persistence.migrate import upgrade
+from pipeline.persistence.migrate import seed_facilities, upgrade
 from pipeline.persistence.tables import OutboxMessage
 from pipeline.ports import Ports
 from pipeline.streaming import topics
@@ -38,7 +38,8 @@ def siak() -> FakeSiak:
 @pytest.fixture
 def container(tmp_path: Path, siak: FakeSiak) -> Container:
     url = f"sqlite:///{tmp_path / 'lahir.db'}"
-    upgrade(url)
+    upgrade(url, seed=False)  # no officers: their Argon2 hashes take time these tests do not need
+    seed_facilities(url)
     return Container(Settings(database_url=url), ports_override=Ports(siak=siak, bpjs=FakeBpjs()))
 
 

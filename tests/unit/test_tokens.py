@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import multiprocessing
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,13 @@ def test_the_pki_is_kept_across_loads_and_its_keys_are_private(tmp_path: Path) -
     assert first.root_cert.serial_number == second.root_cert.serial_number
     for name in ("root.key.pem", "signer.key.pem", "qr.key.pem"):
         assert (tmp_path / name).stat().st_mode & 0o777 == 0o600
+
+
+def _kid_of(directory: str) -> str:
+    return Pki.load_or_create(Path(directory)).kid
+
+
+def test_processes_starting_at_once_share_one_ca(tmp_path: Path) -> None:
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        kids = pool.map(_kid_of, [str(tmp_path)] * 8)
+    assert len(set(kids)) == 1 and kids[0] == Pki.load_or_create(tmp_path).kid

@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     family_link_minutes: float = 15.0
 
     population_seed: int = 3673
-    population_families: int = 2000
+    population_families: int = 20000  # the simulators' default: about Kota Serang's scale
 
     log_json: bool = True
     log_level: str = "INFO"

@@ -22,7 +22,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--host", default=env(f"{prefix}_HOST", "127.0.0.1"))
         p.add_argument("--port", type=int, default=int(env(f"{prefix}_PORT", port)))
         p.add_argument("--seed", type=int, default=int(env("POPULATION_SEED", "3673")))
-        p.add_argument("--families", type=int, default=int(env("POPULATION_FAMILIES", "2000")))
+        p.add_argument("--families", type=int, default=int(env("POPULATION_FAMILIES", "20000")))
         p.add_argument(
             "--state",
             type=Path,

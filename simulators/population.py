@@ -113,7 +113,7 @@ def _is_kind(mother: Resident, family: Family, kind: str) -> bool:
 
 def generate(
     seed: int = 3673,
-    families: int = 2000,
+    families: int = 20000,
     *,
     legacy_nik_share: float = LEGACY_NIK_SHARE,
     unregistered_marriage_share: float = UNREGISTERED_MARRIAGE_SHARE,

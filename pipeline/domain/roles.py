@@ -16,13 +16,15 @@ class Permission(StrEnum):
     VERIFY = "VERIFY"
     APPROVE = "APPROVE"
     REJECT = "REJECT"
+    REVOKE = "REVOKE"  # withdraw an issued document (verification then says REVOKED)
     MANAGE_OFFICERS = "MANAGE_OFFICERS"
     READ_AUDIT = "READ_AUDIT"
 
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OPERATOR: frozenset({Permission.VIEW_DOCUMENTS, Permission.VERIFY, Permission.REJECT}),
-    Role.OFFICIAL: frozenset({Permission.VIEW_DOCUMENTS, Permission.APPROVE, Permission.REJECT}),
+    Role.OFFICIAL: frozenset({Permission.VIEW_DOCUMENTS, Permission.APPROVE, Permission.REJECT,
+                              Permission.REVOKE}),
     Role.ADMIN: frozenset({Permission.MANAGE_OFFICERS, Permission.READ_AUDIT}),
 }
 

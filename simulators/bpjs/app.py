@@ -40,7 +40,7 @@ ConsumerDep = Annotated[Consumer, Depends(_consumer)]
 def create_app(
     *,
     seed: int = 3673,
-    families: int = 2000,
+    families: int = 20000,
     state_path: Path | None = None,
     consumers: Mapping[str, tuple[str, str]] | None = None,
     timestamp_tolerance_s: int = 300,

@@ -38,7 +38,7 @@ HTTP_CODES = {401: "API_KEY_TIDAK_VALID", 404: "TIDAK_DITEMUKAN", 405: "METODE_T
 def create_app(
     *,
     seed: int = 3673,
-    families: int = 2000,
+    families: int = 20000,
     state_path: Path | None = None,
     api_key: str = "lahir-dev-siak-key",
     clock: Callable[[], datetime] | None = None,

@@ -151,3 +151,18 @@ async def test_only_an_admin_reads_the_audit_log_and_it_verifies(
     page = await client.get("/officer/audit")
     assert page.status_code == 200 and "hash chain verifies" in page.text
     assert (await client.get("/officer/")).status_code == 403
+
+
+async def test_only_an_official_revokes_and_only_an_issued_document(
+        client: httpx.AsyncClient) -> None:
+    await sign_in(client, "operator.serang")
+    token = await csrf_of(client)
+    refused = await client.post("/officer/documents/doc_akta_3673/revoke",
+                                data={"csrf_token": token, "reason": "data keliru"})
+    assert refused.status_code == 403
+    await client.post("/officer/logout", data={"csrf_token": token})
+    await sign_in(client, "official.serang")
+    token = await csrf_of(client)
+    not_issued = await client.post("/officer/documents/doc_akta_3673/revoke",
+                                   data={"csrf_token": token, "reason": "data keliru"})
+    assert not_issued.status_code == 409  # a draft is rejected, not revoked

@@ -17,7 +17,7 @@ from pipeline.web.officer.security import PageError, SignedIn, Who, allowed, con
 
 router = APIRouter()
 ACTIONS = {"verify": Permission.VERIFY, "approve": Permission.APPROVE,
-           "reject": Permission.REJECT}
+           "reject": Permission.REJECT, "revoke": Permission.REVOKE}
 Reason = Annotated[str, Form(max_length=500)]
 
 
@@ -64,10 +64,14 @@ def _decide(request: Request, who: SignedIn, action: str, ids: list[str],
         uow.commit()
     if action == "approve":
         return issuing.approve(container, who, ids)
-    if action == "reject":
+    if action in ("reject", "revoke"):
         if len(reason.strip()) < 5:
-            raise PageError(422, "Alasan penolakan wajib diisi / a reason is required")
-        issuing.reject(container, who, ids, reason.strip())
+            raise PageError(422, "Alasan wajib diisi / a reason is required")
+        if action == "revoke":
+            for document_id in ids:
+                issuing.revoke(container, who, document_id, reason.strip())
+        else:
+            issuing.reject(container, who, ids, reason.strip())
         return ids
     try:
         return mark_verified(container.uow, who.username, who.dinas_code, ids)

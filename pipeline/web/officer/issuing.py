@@ -36,3 +36,14 @@ def reject(container: Container, who: SignedIn, document_ids: list[str], reason:
         raise PageError(404, "Dokumen tidak ditemukan / document not found") from exc
     except decisions.DecisionConflict as exc:
         raise PageError(409, f"Sudah diputuskan / already decided: {exc}") from exc
+
+
+def revoke(container: Container, who: SignedIn, document_id: str, reason: str) -> None:
+    from pipeline.handlers import decisions
+
+    try:
+        decisions.revoke(container.uow, who, document_id, reason)
+    except decisions.DocumentNotFound as exc:
+        raise PageError(404, "Dokumen tidak ditemukan / document not found") from exc
+    except decisions.DecisionConflict as exc:
+        raise PageError(409, f"Tidak dapat dicabut / cannot revoke: {exc}") from exc

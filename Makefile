@@ -27,6 +27,7 @@ kafka: venv
 	@$(PY) -m pipeline.infra.launcher fetch >/dev/null
 
 test: system-deps venv kafka
+	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
 
 test-fast: venv

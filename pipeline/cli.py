@@ -267,7 +267,8 @@ def stuck(older_than: Annotated[int, typer.Option(help="seconds in one state")] 
 
 
 @app.command()
-def serve(process: Annotated[str, typer.Argument(help="api | worker | relay | siak | bpjs")]) -> None:
+def serve(process: Annotated[str, typer.Argument(help="api | worker | relay | siak | bpjs")],
+          ) -> None:
     """Run one process in the foreground (what `lahir up` starts in the background)."""
     from pipeline import serve as entry
 
@@ -285,8 +286,8 @@ def serve(process: Annotated[str, typer.Argument(help="api | worker | relay | si
 def up(postgres: Annotated[bool, typer.Option(help="use a local PostgreSQL, not SQLite")] = False,
        ) -> None:
     """Start Kafka, (PostgreSQL,) the simulators, the relay, the worker and the API."""
-    stack = _start_stack(postgres)
-    _print_urls(stack.env)
+    _start_stack(postgres)
+    _print_urls()
 
 
 @app.command()
@@ -322,7 +323,7 @@ def demo(births: Annotated[int, typer.Option(help="how many synthetic births")] 
     ok = False
     try:
         ok = asyncio.run(run_demo(Settings(), births=births, seed=seed, console=console))
-        _print_urls(stack.env)
+        _print_urls()
         if stay:
             console.print("[bold]The stack stays up. Ctrl-C stops it.[/bold]")
             _wait_for_ctrl_c()
@@ -390,7 +391,7 @@ def _start_stack(postgres: bool) -> object:
     return stack
 
 
-def _print_urls(env: dict[str, str]) -> None:
+def _print_urls() -> None:
     s = Settings()
     table = Table("what", "where")
     table.add_row("intake API + OpenAPI", f"http://{s.api_host}:{s.api_port}/docs")

@@ -52,9 +52,8 @@ def mask_pii(_logger: Any, _method: str, event_dict: EventDict) -> EventDict:
 
 
 def logging_config(log_json: bool = True, level: str = "INFO") -> dict[str, Any]:
-    exceptions = (
-        ExceptionRenderer(ExceptionDictTransformer(show_locals=False)) if log_json else format_exc_info
-    )
+    exceptions = (ExceptionRenderer(ExceptionDictTransformer(show_locals=False))
+                  if log_json else format_exc_info)
     renderer = JSONRenderer() if log_json else ConsoleRenderer(colors=False)
     formatter = {
         "()": ProcessorFormatter,

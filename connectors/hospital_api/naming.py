@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -31,7 +32,8 @@ async def patch_child(registration_id: str, request: Request) -> dict[str, str]:
     try:
         name = ChildName.model_validate_json(body).name
     except ValidationError as exc:
-        raise ProblemError(422, "the name has problems; each is listed", field_errors(exc)) from None
+        raise ProblemError(422, "the name has problems; each is listed",
+                           field_errors(exc)) from None
     try:
         status = await asyncio.to_thread(name_child, container.uow(), registration_id, facility,
                                          name)

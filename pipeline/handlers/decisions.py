@@ -7,11 +7,11 @@ from typing import Any
 from pipeline.documents.issue import issue_document, revoke_document
 from pipeline.documents.pki import Pki
 from pipeline.domain.decisions import (
+    TASK_OF,
     Action,
     DecisionConflict,
     DocumentNotFound,
     DocumentState,
-    TASK_OF,
     require,
 )
 from pipeline.domain.problems import problem

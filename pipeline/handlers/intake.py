@@ -55,8 +55,8 @@ def report_birth(cmd: ReportBirth, uow: UnitOfWork, *, index_key: str) -> Accept
         if existing is not None:
             return _same_or_conflict(existing, cmd)
         if _same_birth(uow, mother, cmd.report) is not None:
-            raise DuplicateReport("BIRTH_ALREADY_REPORTED",
-                                  "a birth for this mother, time and birth order is already reported")
+            raise DuplicateReport("BIRTH_ALREADY_REPORTED", "a birth for this mother, time and "
+                                  "birth order is already reported")
         registration = _new_registration(uow, cmd, mother)
         uow.session.add(registration)
         uow.session.flush()
@@ -92,7 +92,8 @@ def correct_report(uow: UnitOfWork, registration: Registration, cmd: ReportBirth
     previous = [p.get("code") for p in registration.problems or []]
     registration.report = cmd.report.model_dump(mode="json")
     registration.body_sha256, registration.mother_index = cmd.body_sha256, mother
-    registration.born_at, registration.birth_order = cmd.report.born_at, cmd.report.child.birth_order
+    registration.born_at = cmd.report.born_at
+    registration.birth_order = cmd.report.child.birth_order
     registration.problems, registration.revision = [], (registration.revision or 0) + 1
     registration.status, registration.updated_at = Status.RECEIVED, now
     for task in uow.tasks(registration.id).values():

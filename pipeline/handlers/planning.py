@@ -8,9 +8,9 @@ from datetime import timedelta, timezone
 from pipeline.domain.documents import stillbirth_letter_content
 from pipeline.domain.ids import new_id
 from pipeline.domain.tasks import TaskState, initial_states
-from pipeline.handlers.progress import refresh_status, request_ready_tasks
 from pipeline.domain.workflow import Status
 from pipeline.handlers.intake import nik_index
+from pipeline.handlers.progress import refresh_status, request_ready_tasks
 from pipeline.persistence.tables import Document, Facility, Registration, Task
 from pipeline.persistence.unit_of_work import UnitOfWork
 from schemas.birth import BirthReported

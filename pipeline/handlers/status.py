@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.persistence.tables import Document, Registration
+from pipeline.persistence.tables import Document
 from pipeline.persistence.unit_of_work import UnitOfWork
 
 
-def birth_status(uow: UnitOfWork, registration_id: str, facility_code: str) -> dict[str, Any] | None:
+def birth_status(uow: UnitOfWork, registration_id: str,
+                 facility_code: str) -> dict[str, Any] | None:
     with uow:
         registration = uow.registration(registration_id)
         if registration is None or registration.facility_code != facility_code:
@@ -68,4 +69,7 @@ def _problem_view(problem: dict[str, Any]) -> dict[str, Any]:
 
 
 def _safe(detail: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in (detail or {}).items() if k in ("task", "facility", "kind", "attempt", "previous_problems", "revision")}
+    return {k: v for k, v in (detail or {}).items() if k in TIMELINE_KEYS}
+
+
+TIMELINE_KEYS = ("task", "facility", "kind", "attempt", "previous_problems", "revision")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from pipeline.domain.ids import new_id
 from pipeline.domain.errors import RegistryRejected
+from pipeline.domain.ids import new_id
 from pipeline.domain.problems import SIAK_CODES, problem
 from pipeline.domain.tasks import FINAL, TaskState
 from pipeline.handlers.executors import EXECUTORS, TaskInput, TaskOutcome
 from pipeline.handlers.progress import refresh_status, request_ready_tasks
 from pipeline.persistence.tables import Document, Registration, Task
-from pipeline.persistence.unit_of_work import UowFactory, UnitOfWork
+from pipeline.persistence.unit_of_work import UnitOfWork, UowFactory
 from pipeline.ports import Ports
 from schemas.birth import BirthReport
 from schemas.envelope import Envelope
@@ -128,8 +128,9 @@ def reopen_task(uows: UowFactory, registration_id: str, kind: str) -> bool:
         if registration is None or task is None or task.state != TaskState.FAILED:
             return False
         task.state, task.updated_at = TaskState.IN_PROGRESS, uow.now()
-        registration.problems = [p for p in registration.problems or []
-                                 if not (p.get("code") == "DEAD_LETTERED" and p.get("task") == kind)]
+        registration.problems = [
+            p for p in registration.problems or []
+            if not (p.get("code") == "DEAD_LETTERED" and p.get("task") == kind)]
         uow.record(registration_id, "task.redriven", task=kind)
         refresh_status(uow, registration, tasks)
         uow.commit()

@@ -1,4 +1,4 @@
-"""The whole local stack as processes: Kafka, optional PostgreSQL, simulators, API, relay, worker."""
+"""The local stack as processes: Kafka, optional PostgreSQL, simulators, API, relay, worker."""
 
 from __future__ import annotations
 
@@ -13,8 +13,14 @@ import httpx
 
 from pipeline.infra.kafka_broker import KafkaBroker
 from pipeline.infra.postgres import LocalPostgres
-from pipeline.infra.processes import pid_runs, port_open, read_pidfile, stop_pidfile, tail, \
-    write_pidfile
+from pipeline.infra.processes import (
+    pid_runs,
+    port_open,
+    read_pidfile,
+    stop_pidfile,
+    tail,
+    write_pidfile,
+)
 
 
 @dataclass(frozen=True)
@@ -26,7 +32,7 @@ class ProcessSpec:
 
 
 class Stack:
-    """Starts processes detached (pid files under var/run, logs under var/log); `down` stops them."""
+    """Starts processes detached (pid files in var/run, logs in var/log); `down` stops them."""
 
     ORDER = ("siak", "bpjs", "notify", "relay", "worker", "api")
 

@@ -8,7 +8,7 @@ from pipeline.streaming.topics import RETRY_TIERS_S
 
 
 def tier(attempt: int) -> int:
-    """The back-off tier (seconds) before attempt `attempt` (1-based): 1 s, 5 s, 15 s, 1 min, 5 min."""
+    """Back-off tier (seconds) before attempt `attempt` (1-based): 1 s, 5 s, 15 s, 1 min, 5 min."""
     return RETRY_TIERS_S[min(max(attempt, 1), len(RETRY_TIERS_S)) - 1]
 
 

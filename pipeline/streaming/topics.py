@@ -34,7 +34,8 @@ TASKS = {
 RETRY_TIERS_S = (1, 5, 15, 60, 300)
 RETRY = {
     delay: TopicSpec(f"pipeline.retry.{delay}s.v1", 3, WEEK,
-                     f"events waiting {delay} s (±20%) for another attempt (headers due_at, origin)")
+                     f"events waiting {delay} s (±20%) for another attempt "
+                     "(headers due_at, origin)")
     for delay in RETRY_TIERS_S
 }
 BIRTHS_COMPLETED = TopicSpec("births.completed.v1", 3, WEEK,

@@ -12,8 +12,8 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
 from connectors.hospital_api.guards import RateLimiter
-from connectors.hospital_api.problems import ProblemError, field_errors, problem_response
 from connectors.hospital_api.naming import router as naming_router
+from connectors.hospital_api.problems import ProblemError, field_errors, problem_response
 from connectors.hospital_api.routes import router as births_router
 from pipeline.bootstrap import Container
 from pipeline.web import family, officer, verify

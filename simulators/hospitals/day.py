@@ -104,7 +104,7 @@ def _report(rng: random.Random, mother: Resident, family: Family, born: datetime
                   "sex": sex, "weight_grams": weight,
                   "length_cm": round(rng.uniform(45, 53), 1), "birth_order": order[0],
                   "multiplicity": order[1]},
-        "place": {"kind": PLACE_KIND[dict((f[0], f[1]) for f in FACILITIES)[facility]],
+        "place": {"kind": PLACE_KIND[{f[0]: f[1] for f in FACILITIES}[facility]],
                   "regency_code": "3673"},
         "attendant": {"kind": "DOKTER" if facility.startswith("RS") else "BIDAN_PERAWAT",
                       "name": "dr. Rina Marlina, Sp.OG" if facility.startswith("RS")

@@ -11,9 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import RunningStack, reports_for
 from connectors.hospital_client import HospitalClient
-from tests.e2e.conftest import FACILITY, SECRET
+from tests.e2e.conftest import FACILITY, SECRET, RunningStack, reports_for
 from tests.e2e.test_skeleton_flow import follow, post_and_follow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]

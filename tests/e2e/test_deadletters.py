@@ -1,4 +1,4 @@
-"""What still fails after the last attempt is dead-lettered with its reason, listed and re-driven."""
+"""What fails after the last attempt is dead-lettered with its reason, listed and re-driven."""
 
 from __future__ import annotations
 

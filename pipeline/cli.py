@@ -395,6 +395,9 @@ def _print_urls() -> None:
     s = Settings()
     table = Table("what", "where")
     table.add_row("intake API + OpenAPI", f"http://{s.api_host}:{s.api_port}/docs")
+    table.add_row("officer UI (dev sign-in: official.serang / DEV_OFFICER_PASSWORD, "
+                  "default lahir-dev-2026)", f"http://{s.api_host}:{s.api_port}/officer/")
+    table.add_row("notification simulator (messages sent)", f"{s.notify_url}/_sim/messages")
     table.add_row("SIAK simulator", s.siak_url)
     table.add_row("BPJS simulator", s.bpjs_url)
     table.add_row("Kafka", s.kafka_bootstrap)

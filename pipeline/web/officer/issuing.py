@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from pipeline.bootstrap import Container
+from pipeline.handlers import decisions
 from pipeline.persistence.tables import Document, Registration
 from pipeline.web.officer.security import PageError, SignedIn
 
@@ -15,35 +19,28 @@ def render_preview(container: Container, document: Document, registration: Regis
                       public_base_url=container.settings.public_base_url)
 
 
-def approve(container: Container, who: SignedIn, document_ids: list[str]) -> list[str]:
-    from pipeline.handlers import decisions
-
+@contextmanager
+def _as_page_errors(conflict: str) -> Iterator[None]:
+    """A missing document is a 404, a decision the document's state forbids a 409."""
     try:
-        return decisions.approve(container.uow, who, document_ids, container.pki,
-                                 container.settings)
-    except decisions.DocumentNotFound as exc:
+        yield
+    except decisions.DocumentNotFound as exc:  # a DecisionConflict too: caught first
         raise PageError(404, "Dokumen tidak ditemukan / document not found") from exc
     except decisions.DecisionConflict as exc:
-        raise PageError(409, f"Sudah diputuskan / already decided: {exc}") from exc
+        raise PageError(409, f"{conflict}: {exc}") from exc
+
+
+def approve(container: Container, who: SignedIn, document_ids: list[str]) -> list[str]:
+    with _as_page_errors("Sudah diputuskan / already decided"):
+        return decisions.approve(container.uow, who, document_ids, container.pki,
+                                 container.settings)
 
 
 def reject(container: Container, who: SignedIn, document_ids: list[str], reason: str) -> None:
-    from pipeline.handlers import decisions
-
-    try:
+    with _as_page_errors("Sudah diputuskan / already decided"):
         decisions.reject(container.uow, who, document_ids, reason)
-    except decisions.DocumentNotFound as exc:
-        raise PageError(404, "Dokumen tidak ditemukan / document not found") from exc
-    except decisions.DecisionConflict as exc:
-        raise PageError(409, f"Sudah diputuskan / already decided: {exc}") from exc
 
 
 def revoke(container: Container, who: SignedIn, document_id: str, reason: str) -> None:
-    from pipeline.handlers import decisions
-
-    try:
+    with _as_page_errors("Tidak dapat dicabut / cannot revoke"):
         decisions.revoke(container.uow, who, document_id, reason)
-    except decisions.DocumentNotFound as exc:
-        raise PageError(404, "Dokumen tidak ditemukan / document not found") from exc
-    except decisions.DecisionConflict as exc:
-        raise PageError(409, f"Tidak dapat dicabut / cannot revoke: {exc}") from exc

@@ -314,7 +314,9 @@ def status() -> None:
 def demo(births: Annotated[int, typer.Option(help="how many synthetic births")] = 300,
          postgres: Annotated[bool, typer.Option(help="use a local PostgreSQL")] = False,
          seed: Annotated[int, typer.Option(help="seed of the synthetic births")] = 2026,
-         stay: Annotated[bool, typer.Option(help="keep the stack up until Ctrl-C")] = True,
+         stay: Annotated[bool, typer.Option(help="wait for Ctrl-C, then stop the stack; --no-stay "
+                                               "returns after the summary and leaves it up "
+                                               "(lahir down stops it)")] = True,
          ) -> None:
     """Start the stack, post synthetic births through the signed API, print a summary."""
     from pipeline.demo import run_demo

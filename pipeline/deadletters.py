@@ -6,11 +6,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka import KafkaProducer
 
 from pipeline.bootstrap import Container
 from pipeline.handlers.tasks import reopen_task
 from pipeline.streaming import topics
+from pipeline.streaming.reading import read_to_end
 
 REDRIVE_CONSUMER = "redrive"  # inbox marker: each dead letter is re-driven once
 
@@ -40,22 +41,13 @@ class DeadLetter:
         return data.get("task") if isinstance(data, dict) else None
 
 
-def read_all(container: Container, timeout_s: float = 10.0) -> list[DeadLetter]:
-    """Every message of the dead-letter topic, oldest first (no consumer group: read-only)."""
-    name = container.topic(topics.DEAD_LETTER.base)
-    consumer = KafkaConsumer(bootstrap_servers=container.settings.kafka_bootstrap,
-                             enable_auto_commit=False, consumer_timeout_ms=int(timeout_s * 1000))
-    partitions = [TopicPartition(name, p) for p in consumer.partitions_for_topic(name) or ()]
-    consumer.assign(partitions)
-    consumer.seek_to_beginning(*partitions)
-    ends = consumer.end_offsets(partitions)
-    letters: list[DeadLetter] = []
-    while any(consumer.position(tp) < ends[tp] for tp in partitions):
-        for records in consumer.poll(timeout_ms=1000).values():
-            letters += [DeadLetter(r.partition, r.offset, (r.key or b"").decode(),
-                                   {k: v.decode(errors="replace") for k, v in r.headers}, r.value)
-                        for r in records]
-    consumer.close()
+def read_all(container: Container) -> list[DeadLetter]:
+    """Every message of the dead-letter topic, oldest first (read-only)."""
+    records = read_to_end(container.settings.kafka_bootstrap,
+                          container.topic(topics.DEAD_LETTER.base))
+    letters = [DeadLetter(r.partition, r.offset, (r.key or b"").decode(),
+                          {k: v.decode(errors="replace") for k, v in r.headers}, r.value)
+               for r in records]
     return sorted(letters, key=lambda d: (d.partition, d.offset))
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from pipeline.streaming import topics
+from pipeline.streaming.reading import from_beginning, read_to_end
 
 CE_HEADERS = [("content-type", b"application/cloudevents+json; charset=utf-8")]
 
@@ -42,30 +43,18 @@ def recorded(bootstrap: str, namespace: str, selection: Selection,
              timeout_s: float = 10.0) -> Iterator[dict[str, Any]]:
     """The selected CloudEvents of births.reported.v1, partition by partition, in offset order;
     an event replayed onto the topic again (same id) is yielded once."""
-    name = topics.BIRTHS_REPORTED.name(namespace)
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
-                             consumer_timeout_ms=int(timeout_s * 1000))
-    partitions = [TopicPartition(name, p) for p in sorted(consumer.partitions_for_topic(name)
-                                                          or ())]
-    consumer.assign(partitions)
-    _seek(consumer, partitions, selection)
-    ends = consumer.end_offsets(partitions)
     seen: set[str] = set()
-    try:
-        while any(consumer.position(tp) < ends[tp] for tp in partitions):
-            for records in consumer.poll(timeout_ms=1000).values():
-                for r in records:
-                    event = json.loads(r.value)
-                    if event.get("id") not in seen and selection.keeps(event, r.timestamp,
-                                                                       r.offset):
-                        seen.add(event.get("id"))
-                        yield event
-    finally:
-        consumer.close()
+    records = read_to_end(bootstrap, topics.BIRTHS_REPORTED.name(namespace),
+                          lambda consumer, parts: _seek(consumer, parts, selection), timeout_s)
+    for r in records:
+        event = json.loads(r.value)
+        if event.get("id") not in seen and selection.keeps(event, r.timestamp, r.offset):
+            seen.add(event.get("id"))
+            yield event
 
 
 def _seek(consumer: KafkaConsumer, partitions: list[TopicPartition], selection: Selection) -> None:
-    consumer.seek_to_beginning(*partitions)
+    from_beginning(consumer, partitions)
     if selection.from_offset is not None:
         for tp in partitions:
             consumer.seek(tp, selection.from_offset)

@@ -19,12 +19,18 @@ def request_ready_tasks(uow: UnitOfWork, registration: Registration, tasks: dict
     for kind in ready_to_start(states):
         task = tasks[kind]
         task.state, task.updated_at = TaskState.IN_PROGRESS, uow.now()
-        key = registration.nomor_kk if kind == "kk" and registration.nomor_kk else registration.id
-        event = Envelope[TaskRequested](
-            source="/lahir/pipeline", type="task.requested", subject=registration.id,
-            causationid=caused_by, data=TaskRequested(registration_id=registration.id, task=kind))
-        uow.publish(topics.TASKS[kind].base, key, event)
+        publish_request(uow, registration, kind, caused_by=caused_by)
         uow.record(registration.id, "task.requested", task=kind)
+
+
+def publish_request(uow: UnitOfWork, registration: Registration, kind: str, *,
+                    caused_by: Any = None, source: str = "/lahir/pipeline") -> None:
+    """A task.requested event through the outbox; the KK task is keyed by nomor KK, so the
+    re-issues of twins' KK land on one partition, in order (style.md: retry topics)."""
+    key = registration.nomor_kk if kind == "kk" and registration.nomor_kk else registration.id
+    uow.publish(topics.TASKS[kind].base, key, Envelope[TaskRequested](
+        source=source, type="task.requested", subject=registration.id, causationid=caused_by,
+        data=TaskRequested(registration_id=registration.id, task=kind)))  # type: ignore[arg-type]
 
 
 def refresh_status(uow: UnitOfWork, registration: Registration, tasks: dict[str, Task]) -> None:

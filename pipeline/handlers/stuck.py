@@ -8,11 +8,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from pipeline.domain.tasks import TaskState
+from pipeline.handlers.progress import publish_request
 from pipeline.persistence.tables import Registration, Task
 from pipeline.persistence.unit_of_work import UowFactory
-from pipeline.streaming import topics
-from schemas.envelope import Envelope
-from schemas.tasks import TaskRequested
 
 WAITING = (TaskState.PENDING, TaskState.IN_PROGRESS, TaskState.RETRYING)
 
@@ -42,10 +40,7 @@ def rerequest(uows: UowFactory, registration_id: str, kind: str) -> bool:
             return False
         if task.state == TaskState.PENDING:
             return False  # waits for another task: re-request that one instead
-        key = registration.nomor_kk if kind == "kk" and registration.nomor_kk else registration_id
-        uow.publish(topics.TASKS[kind].base, key, Envelope[TaskRequested](
-            source="/lahir/operator", type="task.requested", subject=registration_id,
-            data=TaskRequested(registration_id=registration_id, task=kind)))  # type: ignore[arg-type]
+        publish_request(uow, registration, kind, source="/lahir/operator")
         task.updated_at = uow.now()
         uow.record(registration_id, "task.rerequested", task=kind)
         uow.commit()

@@ -129,11 +129,15 @@ def _task_agent(app: faust.App, container: Container, runner: Runner, kind: str)
 
 def _retry_agent(app: faust.App, container: Container, delay: int) -> None:
     retry = app.topic(container.topic(topics.RETRY[delay].base))
+    origins: dict[str, faust.types.TopicT] = {}  # one topic object per origin, not per message
 
     async def redeliver_when_due(stream: StreamT[bytes]) -> None:
         async for event in stream.events():
             await asyncio.sleep(max(0.0, float(header(event.headers, "due_at", "0")) - time.time()))
-            origin = app.topic(header(event.headers, "origin"))
-            await (await origin.send(key=event.key, value=event.value, headers=event.headers))
+            name = header(event.headers, "origin")
+            if name not in origins:
+                origins[name] = app.topic(name)
+            await (await origins[name].send(key=event.key, value=event.value,
+                                            headers=event.headers))
 
     app.agent(retry, name=f"redeliver_after_{delay}s", concurrency=1)(redeliver_when_due)

@@ -13,7 +13,7 @@ import pytest
 
 from connectors.hospital_client import HospitalClient
 from tests.e2e.conftest import FACILITY, SECRET, RunningStack, reports_for
-from tests.e2e.test_skeleton_flow import follow, post_and_follow
+from tests.e2e.flows import follow, post_and_follow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 OUTCOMES = {"ENROLLED", "AWAITING_PAYMENT"}

@@ -10,7 +10,7 @@ import pytest
 
 from simulators.population import Family, Population, generate
 from tests.e2e.conftest import RunningStack, reports_for
-from tests.e2e.test_skeleton_flow import post_and_follow
+from tests.e2e.flows import post_and_follow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 

@@ -21,7 +21,7 @@ from pipeline.handlers import decisions
 from pipeline.persistence.tables import Document, IssuedDocument, OutboxMessage
 from pipeline.streaming import topics
 from tests.e2e.conftest import FACILITY, SECRET, RunningStack, reports_for
-from tests.e2e.test_skeleton_flow import post_and_follow
+from tests.e2e.flows import post_and_follow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 

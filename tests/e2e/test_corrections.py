@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections import Counter
-from collections.abc import Callable
-from typing import Any
 
 import httpx
 import pytest
 
 from connectors.hospital_client import HospitalClient
 from tests.e2e.conftest import FACILITY, SECRET, RunningStack, reports_for
-from tests.e2e.test_skeleton_flow import follow
+from tests.e2e.flows import follow, wait_for_akta, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 UNKNOWN_MOTHER = "3673015508959999"  # well-formed, synthetic, and not in the population
@@ -33,7 +29,7 @@ async def test_a_child_named_after_the_report_gets_akta_and_kia(stack: RunningSt
         assert named.status_code == 200
         again = await client.name_child(reg, "Another Name")
         assert again.status_code == 409 and again.json()["errors"][0]["code"] == "NAME_ALREADY_SET"
-        final = await _wait_for_akta(client, reg)
+        final = await wait_for_akta(client, reg)
     assert final["tasks"]["kia"]["state"] == "AWAITING_APPROVAL"
     assert final["tasks"]["akta"]["number"].startswith("3673-L")
     siak = Counter(e["key"] for e in stack.ledger("siak"))
@@ -57,26 +53,8 @@ async def test_a_mother_unknown_to_siak_needs_correction_and_a_resubmission_comp
 
         resent = await client.post_birth(correct)  # same notification_id, corrected body
         assert resent.status_code == 202 and resent.json()["registration_id"] == reg
-        final = await _wait_until(client, reg, "AWAITING_APPROVAL")
+        final = await wait_until(client, reg, "AWAITING_APPROVAL")
     assert final["problems"] == [] and final["child_nik"]
     assert "birth.corrected" in [e["event"] for e in final["timeline"]]
     siak = Counter(e["key"] for e in stack.ledger("siak"))
     assert siak[f"{reg}:nik:r1"] == 1 and siak[f"{reg}:nik"] == 0
-
-
-async def _wait_for_akta(client: HospitalClient, reg: str) -> dict[str, Any]:
-    return await _wait_until(client, reg, "AWAITING_APPROVAL",
-                             lambda view: "number" in view["tasks"]["akta"])
-
-
-async def _wait_until(client: HospitalClient, reg: str, status: str,
-                      extra: Callable[[dict[str, Any]], bool] = lambda _view: True,
-                      ) -> dict[str, Any]:
-    deadline = time.monotonic() + 90
-    view: dict[str, Any] = {}
-    while time.monotonic() < deadline:
-        view = (await client.get_birth(reg)).json()
-        if view["status"] == status and extra(view):
-            return view
-        await asyncio.sleep(0.3)
-    raise AssertionError(view)

@@ -13,7 +13,7 @@ import pytest
 
 from connectors.hospital_client import HospitalClient
 from tests.e2e.conftest import FACILITY, SECRET, RunningStack, reports_for
-from tests.e2e.test_corrections import _wait_until
+from tests.e2e.flows import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
@@ -36,20 +36,20 @@ async def test_a_dead_lettered_enrolment_is_listed_and_redriven_once(stack: Runn
     report = reports_for(stack.mothers(1, offset=301), 31, "E2E-DLQ")[0]
     async with HospitalClient(stack.api, FACILITY, SECRET) as client:
         reg = (await client.post_birth(report)).json()["registration_id"]
-        failed = await _wait_until(client, reg, "IN_PROGRESS",
+        failed = await wait_until(client, reg, "IN_PROGRESS",
                                    lambda v: v["tasks"]["bpjs"]["state"] == "FAILED")
         assert [p["code"] for p in failed["problems"]] == ["DEAD_LETTERED"]
         httpx.delete(f"{stack.bpjs}/_sim/faults").raise_for_status()
         # other births are not held up by the one that failed
         other_reg = (await client.post_birth(other)).json()["registration_id"]
-        await _wait_until(client, other_reg, "AWAITING_APPROVAL")
+        await wait_until(client, other_reg, "AWAITING_APPROVAL")
 
         listing = await asyncio.to_thread(lahir, stack, "deadletters", "list")
         assert reg in listing and "transient" in listing and "tasks.bpjs" in listing
         first = await asyncio.to_thread(lahir, stack, "deadletters", "redrive", reg)
         second = await asyncio.to_thread(lahir, stack, "deadletters", "redrive", reg)
         assert "re-driven: 1" in first and "re-driven: 0" in second
-        final = await _wait_until(client, reg, "AWAITING_APPROVAL")
+        final = await wait_until(client, reg, "AWAITING_APPROVAL")
     assert final["problems"] == [] and final["tasks"]["bpjs"]["state"] != "FAILED"
     ledger = Counter(e["key"] for e in stack.ledger("bpjs"))
     enrolled = final["tasks"]["bpjs"]["state"] in {"ENROLLED", "AWAITING_PAYMENT"}

@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from connectors.hospital_client import HospitalClient
 from tests.e2e.conftest import FACILITY, SECRET, RunningStack, reports_for
-from tests.e2e.test_skeleton_flow import post_and_follow
+from tests.e2e.flows import post_and_follow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 SHOTS = Path(__file__).parent / "screenshots"

@@ -7,7 +7,6 @@ import json
 import os
 import signal
 import subprocess
-import time
 from collections import Counter
 from typing import Any
 
@@ -17,34 +16,9 @@ from sqlalchemy import create_engine, func, select
 from connectors.hospital_client import HospitalClient
 from pipeline.persistence.tables import OutboxMessage, Registration
 from tests.e2e.conftest import FACILITY, SECRET, RunningStack, reports_for
+from tests.e2e.flows import follow, post_and_follow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
-SETTLED = {"AWAITING_APPROVAL", "COMPLETED", "NEEDS_CORRECTION", "REJECTED"}
-
-
-async def post_and_follow(stack: RunningStack, reports: list[dict[str, Any]],
-                          timeout: float = 120) -> dict[str, dict[str, Any]]:
-    async with HospitalClient(stack.api, FACILITY, SECRET) as client:
-        answers = await asyncio.gather(*(client.post_birth(r) for r in reports))
-        assert [a.status_code for a in answers] == [202] * len(reports), answers[0].text
-    return await follow(stack, [a.json()["registration_id"] for a in answers], timeout)
-
-
-async def follow(stack: RunningStack, ids: list[str],
-                 timeout: float = 120) -> dict[str, dict[str, Any]]:
-    async with HospitalClient(stack.api, FACILITY, SECRET) as client:
-        final: dict[str, dict[str, Any]] = {}
-        deadline = time.monotonic() + timeout
-        while len(final) < len(ids) and time.monotonic() < deadline:
-            for reg in ids:
-                if reg not in final:
-                    view = (await client.get_birth(reg)).json()
-                    if view["status"] in SETTLED:
-                        final[reg] = view
-            await asyncio.sleep(0.3)
-        missing = [reg for reg in ids if reg not in final]
-        assert not missing, (await client.get_birth(missing[0])).json()
-        return final
 
 
 def check_nik_follows_siak_rules(view: dict[str, Any], report: dict[str, Any],

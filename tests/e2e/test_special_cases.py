@@ -14,7 +14,7 @@ from connectors.hospital_client import HospitalClient
 from connectors.siak_client import SiakHttpClient
 from pipeline.persistence.tables import Document
 from tests.e2e.conftest import FACILITY, SECRET, RunningStack, reports_for
-from tests.e2e.test_skeleton_flow import follow, post_and_follow
+from tests.e2e.flows import follow, post_and_follow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 AKTA_NUMBER = re.compile(r"^3673-LU-\d{8}-\d{4}$")

@@ -62,8 +62,100 @@ def decrypt(cipher_text: str, cons_id: str, secret: str, timestamp: str) -> Any:
         raise ValueError("BPJS response does not decrypt with this request's key") from exc
 
 
-class BpjsHttpClient:
-    """Synchronous (httpx.Client): call it from a worker thread, never on the event loop."""
+class _Bridge:
+    """Signing and reading shared by the async and the blocking client."""
+
+    def __init__(self, cons_id: str, secret: str, user_key: str,
+                 clock: Callable[[], float]) -> None:
+        self.cons_id, self._secret, self._user_key, self._clock = cons_id, secret, user_key, clock
+
+    def headers(self, timestamp: str | None = None) -> dict[str, str]:
+        """Fresh bridge headers; the same timestamp later derives this answer's decryption key."""
+        ts = timestamp or str(int(self._clock()))
+        return {
+            "X-cons-id": self.cons_id,
+            "X-timestamp": ts,
+            "X-signature": signature(self.cons_id, self._secret, ts),
+            "user_key": self._user_key,
+        }
+
+    def prepare(self, body: Any, extra: Mapping[str, str] | None) -> tuple[dict[str, str],
+                                                                          bytes | None]:
+        headers = {**self.headers(), **(extra or {})}
+        content = None
+        if body is not None:  # dates and the like as ISO strings
+            content = json.dumps(body, default=str).encode()
+            headers["Content-Type"] = "application/json"
+        return headers, content
+
+    def read(self, method: str, path: str, answer: httpx.Response,
+             headers: Mapping[str, str]) -> _Reply:
+        if answer.status_code >= 500 or answer.status_code == 429:
+            raise TransientError(f"BPJS {method} {_route(path)}: HTTP {answer.status_code}")
+        reply = _envelope(answer)
+        if reply.code.startswith("5"):
+            raise TransientError(f"BPJS {method} {_route(path)}: metaData {reply.code}")
+        if reply.code == "200" and isinstance(reply.response, str):
+            try:
+                reply.response = decrypt(
+                    reply.response, self.cons_id, self._secret, headers["X-timestamp"]
+                )
+            except ValueError as exc:
+                raise RegistryRejected(
+                    "DECRYPT_FAILED", str(exc), http_status=answer.status_code
+                ) from exc
+        return reply
+
+
+def _enrol_body(request: Mapping[str, Any]) -> dict[str, Any]:
+    return dict(request) if "request" in request else {"request": dict(request)}
+
+
+def _enrolment_of(key: str, fields: Mapping[str, Any], reply: _Reply) -> EnrolmentResult:
+    if reply.code == NOT_FOUND:  # the mother is no participant: an outcome, not an error
+        deadline = _birth(fields) + timedelta(days=REGISTRATION_DAYS)
+        result = EnrolmentResult("NOT_A_MEMBER", None, None, None, 0, deadline, reply.message)
+    else:
+        result = _enrolment(reply.ok()["peserta"], reply.message)
+    log.debug("bpjs_enrolment_answered", idempotency_key=key, state=result.state,
+              nik_bayi=mask_nik(str(fields.get("nikBayi", ""))))
+    return result
+
+
+class AsyncBpjsHttpClient(_Bridge):
+    """The workers' client: pooled keep-alive connections, a timeout per call, no thread hop."""
+
+    def __init__(self, base_url: str, cons_id: str, secret: str, user_key: str,
+                 timeout: float = 5.0, *, clock: Callable[[], float] = time.time,
+                 max_connections: int = 256) -> None:
+        super().__init__(cons_id, secret, user_key, clock)
+        limits = httpx.Limits(max_connections=max_connections,
+                              max_keepalive_connections=max_connections)
+        self._http = httpx.AsyncClient(base_url=str(base_url).rstrip("/"), timeout=timeout,
+                                       limits=limits)
+
+    async def enrol_newborn(self, key: str, request: Mapping[str, Any]) -> EnrolmentResult:
+        """Enrol a baby (idempotent on `key`: after a timeout, resend the same key and body)."""
+        body = _enrol_body(request)
+        reply = await self._call("POST", "/jkn/Peserta/bayi", body=body,
+                                 extra={"X-Idempotency-Key": key})
+        return _enrolment_of(key, body["request"], reply)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def _call(self, method: str, path: str, *, body: Any = None,
+                    extra: Mapping[str, str] | None = None) -> _Reply:
+        headers, content = self.prepare(body, extra)
+        try:
+            answer = await self._http.request(method, path, content=content, headers=headers)
+        except httpx.TransportError as exc:  # timeouts, refused or reset connections
+            raise TransientError(f"BPJS {method} {_route(path)}: {type(exc).__name__}") from exc
+        return self.read(method, path, answer, headers)
+
+
+class BpjsHttpClient(_Bridge):
+    """Blocking twin of AsyncBpjsHttpClient, for tools and tests."""
 
     def __init__(
         self,
@@ -75,18 +167,8 @@ class BpjsHttpClient:
         *,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.cons_id, self._secret, self._user_key, self._clock = cons_id, secret, user_key, clock
+        super().__init__(cons_id, secret, user_key, clock)
         self._http = httpx.Client(base_url=str(base_url).rstrip("/"), timeout=timeout)
-
-    def headers(self, timestamp: str | None = None) -> dict[str, str]:
-        """Fresh bridge headers; the same timestamp later derives this answer's decryption key."""
-        ts = timestamp or str(int(self._clock()))
-        return {
-            "X-cons-id": self.cons_id,
-            "X-timestamp": ts,
-            "X-signature": signature(self.cons_id, self._secret, ts),
-            "user_key": self._user_key,
-        }
 
     def participant_by_nik(self, nik: str, on_date: date) -> dict[str, Any] | None:
         """VClaim `Peserta/nik/{nik}/tglSEP/{date}`: the `peserta` object, None when not found."""
@@ -100,21 +182,9 @@ class BpjsHttpClient:
 
         Idempotent on `key`: after a timeout, resend the same key and body.
         """
-        body = dict(request) if "request" in request else {"request": dict(request)}
-        fields = body["request"]
+        body = _enrol_body(request)
         reply = self._call("POST", "/jkn/Peserta/bayi", body=body, extra={"X-Idempotency-Key": key})
-        if reply.code == NOT_FOUND:  # the mother is no participant: an outcome, not an error
-            deadline = _birth(fields) + timedelta(days=REGISTRATION_DAYS)
-            result = EnrolmentResult("NOT_A_MEMBER", None, None, None, 0, deadline, reply.message)
-        else:
-            result = _enrolment(reply.ok()["peserta"], reply.message)
-        log.info(
-            "bpjs_enrolment_answered",
-            idempotency_key=key,
-            state=result.state,
-            nik_bayi=mask_nik(str(fields.get("nikBayi", ""))),
-        )
-        return result
+        return _enrolment_of(key, body["request"], reply)
 
     def ledger(self) -> list[dict[str, Any]]:
         """The simulator's applied effects (`/_sim/ledger`); not part of the real bridge."""
@@ -137,30 +207,12 @@ class BpjsHttpClient:
     def _call(
         self, method: str, path: str, *, body: Any = None, extra: Mapping[str, str] | None = None
     ) -> _Reply:
-        headers = {**self.headers(), **(extra or {})}
-        content = None
-        if body is not None:  # dates and the like as ISO strings
-            content = json.dumps(body, default=str).encode()
-            headers["Content-Type"] = "application/json"
+        headers, content = self.prepare(body, extra)
         try:
             answer = self._http.request(method, path, content=content, headers=headers)
         except httpx.TransportError as exc:  # timeouts, refused or reset connections
             raise TransientError(f"BPJS {method} {_route(path)}: {type(exc).__name__}") from exc
-        if answer.status_code >= 500 or answer.status_code == 429:
-            raise TransientError(f"BPJS {method} {_route(path)}: HTTP {answer.status_code}")
-        reply = _envelope(answer)
-        if reply.code.startswith("5"):
-            raise TransientError(f"BPJS {method} {_route(path)}: metaData {reply.code}")
-        if reply.code == "200" and isinstance(reply.response, str):
-            try:
-                reply.response = decrypt(
-                    reply.response, self.cons_id, self._secret, headers["X-timestamp"]
-                )
-            except ValueError as exc:
-                raise RegistryRejected(
-                    "DECRYPT_FAILED", str(exc), http_status=answer.status_code
-                ) from exc
-        return reply
+        return self.read(method, path, answer, headers)
 
 
 @dataclass

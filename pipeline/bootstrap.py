@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import TYPE_CHECKING
+from functools import cached_property, partial
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,6 +21,8 @@ from pipeline.ports import Ports
 if TYPE_CHECKING:
     from pipeline.documents.pki import Pki
 
+T = TypeVar("T")
+
 
 @dataclass
 class Container:
@@ -27,7 +32,19 @@ class Container:
 
     @cached_property
     def engine(self) -> Engine:
-        return make_engine(self.settings.database_url)
+        threads = self.settings.db_threads
+        return make_engine(self.settings.database_url, pool_size=threads, max_overflow=threads)
+
+    @cached_property
+    def db_executor(self) -> ThreadPoolExecutor:
+        """Sized like the connection pool: database work waits for a thread, never for a
+        connection, and never runs on the event loop."""
+        return ThreadPoolExecutor(self.settings.db_threads, thread_name_prefix="db")
+
+    async def db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run blocking database work in the bounded executor."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.db_executor, partial(fn, *args, **kwargs))
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:
@@ -40,17 +57,19 @@ class Container:
     def ports(self) -> Ports:
         if self.ports_override is not None:
             return self.ports_override
-        from connectors.bpjs_client import BpjsHttpClient
-        from connectors.notify_client import NotifyHttpClient
-        from connectors.siak_client import SiakHttpClient
+        from connectors.bpjs_client import AsyncBpjsHttpClient
+        from connectors.notify_client import AsyncNotifyHttpClient
+        from connectors.siak_client import AsyncSiakHttpClient
 
         s = self.settings
         return Ports(
-            siak=SiakHttpClient(s.siak_url, s.siak_api_key.get_secret_value(),
-                                timeout=s.http_timeout_s),
-            bpjs=BpjsHttpClient(s.bpjs_url, s.bpjs_cons_id, s.bpjs_secret.get_secret_value(),
-                                s.bpjs_user_key.get_secret_value(), timeout=s.http_timeout_s),
-            notify=NotifyHttpClient(s.notify_url, timeout=s.http_timeout_s),
+            siak=AsyncSiakHttpClient(s.siak_url, s.siak_api_key.get_secret_value(),
+                                     timeout=s.http_timeout_s),
+            bpjs=AsyncBpjsHttpClient(s.bpjs_url, s.bpjs_cons_id,
+                                     s.bpjs_secret.get_secret_value(),
+                                     s.bpjs_user_key.get_secret_value(),
+                                     timeout=s.http_timeout_s),
+            notify=AsyncNotifyHttpClient(s.notify_url, timeout=s.http_timeout_s),
         )
 
     @cached_property

@@ -31,7 +31,12 @@ class Settings(BaseSettings):
     worker_web_bind: str = "127.0.0.1"
     worker_web_port: int = 6066
     worker_datadir: Path = VAR_DIR / "worker-1"
-    broker_session_timeout: float = 60.0
+    # a killed worker's partitions move after the session timeout (Kafka's minimum is 6 s)
+    broker_session_timeout: float = 8.0
+    broker_heartbeat_interval: float = 1.0
+    stream_window: int = 128  # events in flight per agent (per-key order, acks in offset order)
+    retry_window: int = 1000  # events waiting per retry agent
+    db_threads: int = 8  # the bounded executor that runs database work off the event loop
 
     relay_interval_s: float = 0.05
     http_timeout_s: float = 5.0

@@ -28,10 +28,10 @@ class FakeSiak:
             self.effects[key] = make()
         return self.effects[key]
 
-    def lookup(self, nik: str) -> dict[str, Any] | None:
+    async def lookup(self, nik: str) -> dict[str, Any] | None:
         return self.residents.get(nik)
 
-    def register_birth(self, key: str, body: dict[str, Any]) -> dict[str, Any]:
+    async def register_birth(self, key: str, body: dict[str, Any]) -> dict[str, Any]:
         if body["nik_ibu"] not in self.residents:
             raise RegistryRejected("IBU_TIDAK_DITEMUKAN", "not found", http_status=404)
 
@@ -41,16 +41,16 @@ class FakeSiak:
                     "nomor_kk": "3673012010159901", "kode_kecamatan": "367301"}
         return self._effect(key, make)
 
-    def reissue_kk(self, key: str, nomor_kk: str, nik_anak: str, nama_anak: str | None,
+    async def reissue_kk(self, key: str, nomor_kk: str, nik_anak: str, nama_anak: str | None,
                    expected_version: int | None) -> dict[str, Any]:
         return self._effect(key, lambda: {"nomor_kk": nomor_kk, "versi": 2,
                                           "anggota": [{"nik": nik_anak, "shdk": "ANAK"}]})
 
-    def register_akta(self, key: str, body: dict[str, Any]) -> dict[str, Any]:
+    async def register_akta(self, key: str, body: dict[str, Any]) -> dict[str, Any]:
         return self._effect(key, lambda: {"nomor_akta": f"3673-LU-22112026-{len(self.effects):04d}",
                                           "jenis": "LU"})
 
-    def issue_kia(self, key: str, nik_anak: str, nomor_akta: str) -> dict[str, Any]:
+    async def issue_kia(self, key: str, nik_anak: str, nomor_akta: str) -> dict[str, Any]:
         return self._effect(key, lambda: {"nik": nik_anak, "jenis": "0-5"})
 
 
@@ -67,7 +67,7 @@ class FakeBpjs:
     effects: dict[str, Enrolment] = field(default_factory=dict)
     state: str = "ENROLLED"
 
-    def enrol_newborn(self, key: str, request: dict[str, Any]) -> Enrolment:
+    async def enrol_newborn(self, key: str, request: dict[str, Any]) -> Enrolment:
         return self.effects.setdefault(key, Enrolment(self.state))
 
 

@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 
 from pipeline.persistence.tables import FamilyAccess, ProcessedMessage
 from pipeline.persistence.unit_of_work import UowFactory
-from pipeline.ports import FamilyNotifier
+from pipeline.ports import DbRunner, FamilyNotifier, inline
 from schemas.documents import BirthCompleted
 from schemas.envelope import Envelope
 
@@ -27,15 +27,30 @@ def family_pin(key: str, registration_id: str, created_at: datetime) -> str:
     return f"{int.from_bytes(digest[:8], 'big') % 1_000_000:06d}"
 
 
-def notify_family(event: Envelope[BirthCompleted], uows: UowFactory,
-                  notifier: FamilyNotifier | None, settings: Any) -> None:
+async def notify_family(event: Envelope[BirthCompleted], uows: UowFactory,
+                        notifier: FamilyNotifier | None, settings: Any,
+                        db: DbRunner = inline) -> None:
+    """The PIN's access record first, then the message outside any transaction, then the
+    inbox marker: a lost answer re-sends under the same idempotency key."""
+    prepared = await db(_prepare, uows, event, settings)
+    if prepared is None:
+        return
+    phone, text = prepared
+    if phone and notifier is not None:  # TransientError: retry later
+        await notifier.send(f"{event.data.registration_id}:family-notification", phone,
+                            "WHATSAPP", text)
+    await db(_mark_notified, uows, event, bool(phone))
+
+
+def _prepare(uows: UowFactory, event: Envelope[BirthCompleted],
+             settings: Any) -> tuple[str | None, str] | None:
     registration_id = event.data.registration_id
     with uows() as uow:
         if uow.session.get(ProcessedMessage, (CONSUMER, str(event.id))) is not None:
-            return  # a redelivery
+            return None  # a redelivery
         registration = uow.registration(registration_id, lock=True)
         if registration is None:
-            return
+            return None
         access = uow.session.get(FamilyAccess, registration_id)
         if access is None:
             created = uow.now().replace(microsecond=0)
@@ -45,14 +60,15 @@ def notify_family(event: Envelope[BirthCompleted], uows: UowFactory,
             uow.session.add(access)
         pin = family_pin(_key(settings), registration_id, access.created_at)
         phone = (registration.report.get("mother") or {}).get("phone")
-        live_birth = registration.live_birth
+        text = message(settings.public_base_url, registration_id, pin, registration.live_birth)
         uow.commit()
-    if phone and notifier is not None:  # outside any transaction; TransientError: retry later
-        notifier.send(f"{registration_id}:family-notification", phone, "WHATSAPP",
-                      message(settings.public_base_url, registration_id, pin, live_birth))
+    return phone, text
+
+
+def _mark_notified(uows: UowFactory, event: Envelope[BirthCompleted], sent: bool) -> None:
     with uows() as uow:
         if uow.mark_processed(CONSUMER, event.id):
-            uow.record(registration_id, "family.notified" if phone else "family.no_phone")
+            uow.record(event.data.registration_id, "family.notified" if sent else "family.no_phone")
         uow.commit()
 
 

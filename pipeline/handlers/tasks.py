@@ -10,7 +10,7 @@ from pipeline.handlers.executors import EXECUTORS, TaskInput, TaskOutcome
 from pipeline.handlers.progress import refresh_status, request_ready_tasks
 from pipeline.persistence.tables import Document, Registration, Task
 from pipeline.persistence.unit_of_work import UnitOfWork, UowFactory
-from pipeline.ports import Ports
+from pipeline.ports import DbRunner, Ports, inline
 from schemas.birth import BirthReport
 from schemas.envelope import Envelope
 from schemas.tasks import TaskRequested
@@ -20,19 +20,26 @@ def consumer(kind: str) -> str:
     return f"task-{kind}"
 
 
-def run_task(event: Envelope[TaskRequested], uows: UowFactory, ports: Ports) -> None:
-    """Exactly once in effect: the registry dedups on the task's key, the inbox on the event."""
+async def run_task(event: Envelope[TaskRequested], uows: UowFactory, ports: Ports,
+                   db: DbRunner = inline) -> None:
+    """Exactly once in effect: the registry dedups on the task's key, the inbox on the event.
+    The registry call is awaited outside any transaction; `db` runs the reads and the write."""
     kind = event.data.task
-    task_input = _read(uows(), event)
+    task_input = await db(_read, uows(), event)
     if task_input is None:
         return
     try:
-        outcome = EXECUTORS[kind](task_input, ports)  # TransientError propagates: retry later
+        outcome = await EXECUTORS[kind](task_input, ports)  # TransientError propagates: retry
     except RegistryRejected as exc:  # the registry said no: a final outcome, not a retry
         outcome = TaskOutcome(TaskState.FAILED, detail={"registry_code": exc.code}, problem=problem(
             SIAK_CODES.get(exc.code, "REGISTRY_REJECTED"), kind, registry_code=exc.code,
             needs_correction=True))
-    with uows() as uow:
+    await db(_record, uows(), event, outcome)
+
+
+def _record(uow: UnitOfWork, event: Envelope[TaskRequested], outcome: TaskOutcome) -> None:
+    kind = event.data.task
+    with uow:
         if not uow.mark_processed(consumer(kind), event.id):
             return
         registration = uow.registration(event.data.registration_id, lock=True)

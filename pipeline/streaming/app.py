@@ -25,8 +25,15 @@ def create_faust_app(container: Container) -> faust.App:
         topic_allow_declare=False,  # topics are created by `lahir topics create`, with their counts
         topic_disable_leader=True,
         broker_session_timeout=s.broker_session_timeout,
+        broker_heartbeat_interval=s.broker_heartbeat_interval,
         broker_request_timeout=max(s.broker_session_timeout + 30, 90),
         broker_commit_every=100,
         broker_commit_interval=1.0,
+        # no tables: round-robin assignment of every topic's partitions across the workers
+        table_standby_replicas=0,
+        # a rebalance does not wait for events in flight: their offsets are not committed, the
+        # new owner gets them again and the inbox absorbs the repeat (pipeline.streaming.window)
+        stream_wait_empty=False,
+        stream_buffer_maxsize=max(2 * s.stream_window, 64),
         logging_config=logging_config(s.log_json, s.log_level),
     )

@@ -21,10 +21,12 @@ class TopicSpec:
 FOREVER = {"retention.ms": "-1", "retention.bytes": "-1"}  # the replay source keeps every report
 WEEK = {"retention.ms": str(7 * 24 * 3600 * 1000)}
 
-BIRTHS_REPORTED = TopicSpec("births.reported.v1", 6, FOREVER,
+PARTITIONS = 12  # room for up to 12 workers in one consumer group
+
+BIRTHS_REPORTED = TopicSpec("births.reported.v1", PARTITIONS, FOREVER,
                             "every accepted report exactly as accepted; key: registration id")
 TASKS = {
-    kind: TopicSpec(f"tasks.{kind}.requested.v1", 6, WEEK,
+    kind: TopicSpec(f"tasks.{kind}.requested.v1", PARTITIONS, WEEK,
                     f"requests to run the {kind} task; key: "
                     + ("nomor KK (twins share a KK)" if kind == "kk" else "registration id"))
     for kind in TASK_KINDS
@@ -33,12 +35,12 @@ TASKS = {
 # so waiting for the head of a partition never holds back a message that is due sooner
 RETRY_TIERS_S = (1, 5, 15, 60, 300)
 RETRY = {
-    delay: TopicSpec(f"pipeline.retry.{delay}s.v1", 3, WEEK,
+    delay: TopicSpec(f"pipeline.retry.{delay}s.v1", 6, WEEK,
                      f"events waiting {delay} s (±20%) for another attempt "
                      "(headers due_at, origin)")
     for delay in RETRY_TIERS_S
 }
-BIRTHS_COMPLETED = TopicSpec("births.completed.v1", 3, WEEK,
+BIRTHS_COMPLETED = TopicSpec("births.completed.v1", 6, WEEK,
                              "a registration whose documents are all issued and BPJS settled; "
                              "key: registration id")
 DEAD_LETTER = TopicSpec("pipeline.deadletter.v1", 1, FOREVER,

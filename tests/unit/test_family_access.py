@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,7 @@ from tests.unit.test_decisions import drafted
 class FakeNotifier:
     sent: dict[str, dict[str, str]] = field(default_factory=dict)
 
-    def send(self, key: str, to: str, channel: str, text: str) -> dict[str, Any]:
+    async def send(self, key: str, to: str, channel: str, text: str) -> dict[str, Any]:
         self.sent.setdefault(key, {"to": to, "channel": channel, "text": text})
         return {"message_id": key}
 
@@ -56,7 +57,7 @@ def completed(container: Container) -> tuple[str, str, FakeNotifier]:
                                          data=BirthCompleted(registration_id=reg,
                                                              completed_at=container.clock(),
                                                              document_ids=list(docs.values())))
-        notify.notify_family(event, container.uow, notifier, container.settings)
+        asyncio.run(notify.notify_family(event, container.uow, notifier, container.settings))
     (message,) = notifier.sent.values()
     pin = re.search(r"PIN (\d{6})", message["text"])
     assert pin is not None

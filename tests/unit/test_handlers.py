@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from pathlib import Path
@@ -73,8 +74,8 @@ def dispatch(container: Container, topic: str, raw: str) -> None:
         planning.plan_tasks(Envelope[BirthReported].model_validate_json(raw), container.uow(),
                             index_key="k")
     else:
-        tasks.run_task(Envelope[TaskRequested].model_validate_json(raw), container.uow,
-                       container.ports)
+        asyncio.run(tasks.run_task(Envelope[TaskRequested].model_validate_json(raw),
+                                   container.uow, container.ports))
 
 
 def status(container: Container, registration_id: str) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,18 +59,18 @@ class Siak:
     calls: list[str] = field(default_factory=list)
     anggota: list[dict[str, Any]] = field(default_factory=list)
 
-    def lookup(self, nik: str) -> dict[str, Any] | None:
+    async def lookup(self, nik: str) -> dict[str, Any] | None:
         self.calls.append("cari")
         if nik == CHILD_NIK:
             return {"penduduk": {"nik": nik}, "kk": {"nomor_kk": NOMOR_KK, "versi": 1,
                                                      "anggota": self.anggota}}
         return self.people.get(nik)
 
-    def register_birth(self, key: str, body: dict[str, Any]) -> dict[str, Any]:
+    async def register_birth(self, key: str, body: dict[str, Any]) -> dict[str, Any]:
         self.calls.append("kelahiran")
         return {"nik": CHILD_NIK, "nomor_kk": NOMOR_KK, "kode_kecamatan": "367301"}
 
-    def reissue_kk(self, key: str, nomor_kk: str, nik_anak: str, nama_anak: str | None,
+    async def reissue_kk(self, key: str, nomor_kk: str, nik_anak: str, nama_anak: str | None,
                    expected_version: int | None) -> dict[str, Any]:
         self.calls.append(f"kk@{expected_version}")
         if self.kk_race:
@@ -79,7 +80,7 @@ class Siak:
                         {"nik": nik_anak, "shdk": "ANAK", "jenis_kelamin": "P"}]
         return {"nomor_kk": nomor_kk, "versi": 2, "anggota": self.anggota}
 
-    def register_akta(self, key: str, body: dict[str, Any]) -> dict[str, Any]:
+    async def register_akta(self, key: str, body: dict[str, Any]) -> dict[str, Any]:
         self.calls.append("akta")
         if self.refuse_akta:
             raise SiakRejected("STATUS_ORTU_TIDAK_SESUAI", "KK tidak menunjukkan perkawinan",
@@ -87,7 +88,7 @@ class Siak:
         return {"nomor_akta": "3673-LU-22112026-0001", "jenis": "LU",
                 "tanggal_registrasi": "2026-11-22", "nik_anak": body["nik_anak"]}
 
-    def issue_kia(self, key: str, nik_anak: str, nomor_akta: str) -> dict[str, Any]:
+    async def issue_kia(self, key: str, nik_anak: str, nomor_akta: str) -> dict[str, Any]:
         self.calls.append("kia")
         return {"nik": nik_anak, "jenis": "0-5", "nomor_kk": NOMOR_KK, "nomor_akta": nomor_akta,
                 "kepala_keluarga": "AHMAD FAUZI", "berlaku_sampai": "2031-11-21"}
@@ -97,7 +98,7 @@ def run(kind: str, report: BirthReport, siak: Siak,
         results: dict[str, dict[str, Any]] | None = None) -> TaskOutcome:
     task = TaskInput("reg_TEST", report, CHILD_NIK if kind != "nik" else None,
                      NOMOR_KK if kind != "nik" else None, results or {})
-    return EXECUTORS[kind](task, Ports(siak=siak, bpjs=FakeBpjs()))
+    return asyncio.run(EXECUTORS[kind](task, Ports(siak=siak, bpjs=FakeBpjs())))
 
 
 def run_all(report: BirthReport, siak: Siak) -> dict[str, TaskOutcome]:

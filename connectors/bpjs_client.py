@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from lzstring import LZString  # type: ignore[import-untyped]
 
+from connectors.http import AsyncHttp
 from pipeline.domain.errors import RegistryRejected, TransientError
 from pipeline.logging import mask_nik
 
@@ -88,11 +89,11 @@ class _Bridge:
             headers["Content-Type"] = "application/json"
         return headers, content
 
-    def read(self, method: str, path: str, answer: httpx.Response,
+    def read(self, method: str, path: str, status: int, payload: Any,
              headers: Mapping[str, str]) -> _Reply:
-        if answer.status_code >= 500 or answer.status_code == 429:
-            raise TransientError(f"BPJS {method} {_route(path)}: HTTP {answer.status_code}")
-        reply = _envelope(answer)
+        if status >= 500 or status == 429:
+            raise TransientError(f"BPJS {method} {_route(path)}: HTTP {status}")
+        reply = _envelope(status, payload)
         if reply.code.startswith("5"):
             raise TransientError(f"BPJS {method} {_route(path)}: metaData {reply.code}")
         if reply.code == "200" and isinstance(reply.response, str):
@@ -101,9 +102,7 @@ class _Bridge:
                     reply.response, self.cons_id, self._secret, headers["X-timestamp"]
                 )
             except ValueError as exc:
-                raise RegistryRejected(
-                    "DECRYPT_FAILED", str(exc), http_status=answer.status_code
-                ) from exc
+                raise RegistryRejected("DECRYPT_FAILED", str(exc), http_status=status) from exc
         return reply
 
 
@@ -129,10 +128,8 @@ class AsyncBpjsHttpClient(_Bridge):
                  timeout: float = 5.0, *, clock: Callable[[], float] = time.time,
                  max_connections: int = 256) -> None:
         super().__init__(cons_id, secret, user_key, clock)
-        limits = httpx.Limits(max_connections=max_connections,
-                              max_keepalive_connections=max_connections)
-        self._http = httpx.AsyncClient(base_url=str(base_url).rstrip("/"), timeout=timeout,
-                                       limits=limits)
+        self._http = AsyncHttp(str(base_url), timeout=timeout, max_connections=max_connections,
+                               label="BPJS")
 
     async def enrol_newborn(self, key: str, request: Mapping[str, Any]) -> EnrolmentResult:
         """Enrol a baby (idempotent on `key`: after a timeout, resend the same key and body)."""
@@ -149,9 +146,9 @@ class AsyncBpjsHttpClient(_Bridge):
         headers, content = self.prepare(body, extra)
         try:
             answer = await self._http.request(method, path, content=content, headers=headers)
-        except httpx.TransportError as exc:  # timeouts, refused or reset connections
-            raise TransientError(f"BPJS {method} {_route(path)}: {type(exc).__name__}") from exc
-        return self.read(method, path, answer, headers)
+        except TransientError as exc:  # the path may carry a NIK: never let one reach a log
+            raise TransientError(mask_nik(str(exc))) from exc.__cause__
+        return self.read(method, path, answer.status, answer.json(), headers)
 
 
 class BpjsHttpClient(_Bridge):
@@ -212,7 +209,11 @@ class BpjsHttpClient(_Bridge):
             answer = self._http.request(method, path, content=content, headers=headers)
         except httpx.TransportError as exc:  # timeouts, refused or reset connections
             raise TransientError(f"BPJS {method} {_route(path)}: {type(exc).__name__}") from exc
-        return self.read(method, path, answer, headers)
+        try:
+            payload = answer.json()
+        except ValueError:
+            payload = None
+        return self.read(method, path, answer.status_code, payload, headers)
 
 
 @dataclass
@@ -229,19 +230,15 @@ class _Reply:
         return self.response
 
 
-def _envelope(answer: httpx.Response) -> _Reply:
+def _envelope(status: int, body: Any) -> _Reply:
     """VClaim says `metaData`, Antrean `metadata` (domain.md 5.4)."""
     try:
-        body = answer.json()
         meta = body.get("metaData") or body.get("metadata")
         code, message = str(meta["code"]), str(meta.get("message", ""))
-        return _Reply(code, message, body.get("response"), answer.status_code)
-    except (ValueError, AttributeError, KeyError, TypeError):
-        raise RegistryRejected(
-            str(answer.status_code),
-            "answer is not a bridge envelope",
-            http_status=answer.status_code,
-        ) from None
+        return _Reply(code, message, body.get("response"), status)
+    except (AttributeError, KeyError, TypeError):
+        raise RegistryRejected(str(status), "answer is not a bridge envelope",
+                               http_status=status) from None
 
 
 def _enrolment(peserta: Mapping[str, Any], message: str) -> EnrolmentResult:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
+from connectors.http import Answer, AsyncHttp
 from pipeline.domain.errors import TransientError
 
 
@@ -17,37 +16,27 @@ def _message(to: str, channel: str, text: str) -> dict[str, str]:
     return {"to": to, "channel": channel, "text": text}
 
 
-def _transport_error(exc: httpx.HTTPError) -> TransientError:
-    if isinstance(exc, httpx.TimeoutException):
-        return TransientError("notify: timeout")
-    return TransientError(f"notify: {type(exc).__name__}")
-
-
-def _read(response: httpx.Response) -> dict[str, Any]:
-    if response.status_code >= 500 or response.status_code == 429:
-        raise TransientError(f"notify: HTTP {response.status_code}")
-    if response.status_code >= 400:
-        raise NotifyRejected(f"notify: HTTP {response.status_code} {response.text[:200]}")
-    try:
-        answer: dict[str, Any] = response.json()
-    except ValueError as exc:
-        raise TransientError("notify: unreadable answer") from exc
-    return answer
+def _read(answer: Answer) -> dict[str, Any]:
+    if answer.status >= 500 or answer.status == 429:
+        raise TransientError(f"notify: HTTP {answer.status}")
+    if answer.status >= 400:
+        raise NotifyRejected(f"notify: HTTP {answer.status} {answer.body[:200]!r}")
+    payload = answer.json()
+    if not isinstance(payload, dict):
+        raise TransientError("notify: unreadable answer")
+    return payload
 
 
 class AsyncNotifyHttpClient:
     """`send` carries an Idempotency-Key, so a retried send is delivered once."""
 
     def __init__(self, base_url: str, timeout: float = 5.0) -> None:
-        self._http = httpx.AsyncClient(base_url=base_url.rstrip("/"), timeout=timeout)
+        self._http = AsyncHttp(base_url, timeout=timeout, label="notify")
 
     async def send(self, key: str, to: str, channel: str, text: str) -> dict[str, Any]:
-        try:
-            response = await self._http.post("/v1/messages", json=_message(to, channel, text),
-                                             headers={"Idempotency-Key": key})
-        except httpx.HTTPError as exc:
-            raise _transport_error(exc) from exc
-        return _read(response)
+        answer = await self._http.request("POST", "/v1/messages", body=_message(to, channel, text),
+                                          headers={"Idempotency-Key": key})
+        return _read(answer)
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from connectors.http import AsyncHttp
 from pipeline.domain.errors import RegistryRejected, TransientError
 
 NOT_FOUND_NIK = "NIK_TIDAK_DITEMUKAN"
@@ -72,20 +73,15 @@ def _transport_error(request: _Request, exc: httpx.HTTPError) -> TransientError:
     return TransientError(f"SIAK {request.method} {request.path}: {type(exc).__name__}")
 
 
-def _read(request: _Request, response: httpx.Response) -> Any:
+def _read(request: _Request, status: int, payload: Any, reason: str) -> Any:
     """TransientError on 5xx and 429, SiakRejected with SIAK's code on any other 4xx."""
-    method, path, status = request.method, request.path, response.status_code
-    try:
-        payload = response.json()
-    except ValueError:
-        payload = None
+    method, path = request.method, request.path
     info = payload if isinstance(payload, dict) else {}
     if status >= 500 or status == 429:
         raise TransientError(f"SIAK {method} {path}: HTTP {status} {info.get('code', '')}")
     if status >= 400:
         raise SiakRejected(str(info.get("code", f"HTTP_{status}")),
-                           str(info.get("message", response.reason_phrase)),
-                           http_status=status, details=info)
+                           str(info.get("message", reason)), http_status=status, details=info)
     if payload is None:
         raise TransientError(f"SIAK {method} {path}: unreadable answer")
     return payload
@@ -98,16 +94,15 @@ def _object(request: _Request, payload: Any) -> dict[str, Any]:
 
 
 class AsyncSiakHttpClient:
-    """The workers' client: pooled keep-alive connections, a timeout per call, no thread hop.
+    """The workers' client (connectors.http): pooled keep-alive connections, a timeout per
+    call, no thread hop.
     NIKs travel in bodies, never in URLs. Raises TransientError on timeouts, lost connections,
     5xx and 429 (retry with the same key); SiakRejected with SIAK's code on any other 4xx."""
 
     def __init__(self, base_url: str, api_key: str, timeout: float = 5.0,
                  max_connections: int = 256) -> None:
-        limits = httpx.Limits(max_connections=max_connections,
-                              max_keepalive_connections=max_connections)
-        self._http = httpx.AsyncClient(base_url=base_url.rstrip("/"), timeout=timeout,
-                                       headers={"X-Api-Key": api_key}, limits=limits)
+        self._http = AsyncHttp(base_url, timeout=timeout, headers={"X-Api-Key": api_key},
+                               max_connections=max_connections, label="SIAK")
 
     async def lookup(self, nik: str) -> dict[str, Any] | None:
         """`{"penduduk": {...}, "kk": {...}}`, or None when SIAK has no such NIK."""
@@ -138,12 +133,9 @@ class AsyncSiakHttpClient:
         await self._http.aclose()
 
     async def _send(self, request: _Request) -> dict[str, Any]:
-        try:
-            response = await self._http.request(request.method, request.path, json=request.body,
-                                                params=request.params, headers=request.headers)
-        except httpx.HTTPError as exc:  # timeouts, refused, reset, cut mid-answer
-            raise _transport_error(request, exc) from exc
-        return _object(request, _read(request, response))
+        answer = await self._http.request(request.method, request.path, body=request.body,
+                                          params=request.params, headers=request.headers)
+        return _object(request, _read(request, answer.status, answer.json(), answer.reason))
 
 
 class SiakHttpClient:
@@ -216,4 +208,8 @@ class SiakHttpClient:
                                           params=request.params, headers=request.headers)
         except httpx.HTTPError as exc:  # timeouts, refused, reset, cut mid-answer
             raise _transport_error(request, exc) from exc
-        return _read(request, response)
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = None
+        return _read(request, response.status_code, payload, response.reason_phrase)

@@ -73,6 +73,8 @@ def logging_config(log_json: bool = True, level: str = "INFO") -> dict[str, Any]
             "uvicorn.access": {"level": "WARNING"},
             "aiokafka": {"level": "WARNING"},
             "kafka": {"level": "WARNING"},
+            "httpx": {"level": "WARNING"},  # a line per request: CPU on the hot path
+            "httpcore": {"level": "WARNING"},
         },
     }
 

@@ -158,6 +158,7 @@ def _windowed(app: faust.App, container: Container, runner: Runner, windows: Win
         await run_windowed(stream.noack().events(), window,
                            lambda event: runner.run(event, payload, handler))
 
+    agent.__name__ = agent.__qualname__ = name  # faust labels its logs with the function's name
     app.agent(app.topic(container.topic(spec.base)), name=name)(agent)
 
 
@@ -185,8 +186,8 @@ def _retry_agent(app: faust.App, container: Container, windows: Windows, delay: 
                               cancel_on_revoke=True)
         await run_windowed(stream.noack().events(), window, redeliver_when_due)
 
-    app.agent(app.topic(container.topic(topics.RETRY[delay].base)),
-              name=f"redeliver_after_{delay}s")(agent)
+    agent.__name__ = agent.__qualname__ = f"redeliver_after_{delay}s"
+    app.agent(app.topic(container.topic(topics.RETRY[delay].base)), name=agent.__name__)(agent)
 
 
 def _due_at(event: EventT) -> float:

@@ -16,9 +16,9 @@ import httpx
 import structlog
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from lzstring import LZString  # type: ignore[import-untyped]
 
 from connectors.http import AsyncHttp
+from connectors.lzstring import decompress_from_encoded_uri_component
 from pipeline.domain.errors import RegistryRejected, TransientError
 from pipeline.logging import mask_nik
 
@@ -56,7 +56,7 @@ def decrypt(cipher_text: str, cons_id: str, secret: str, timestamp: str) -> Any:
         )
         unpadder = padding.PKCS7(128).unpadder()
         compressed = (unpadder.update(padded) + unpadder.finalize()).decode("ascii")
-        text = LZString().decompressFromEncodedURIComponent(compressed)
+        text = decompress_from_encoded_uri_component(compressed)
         return json.loads(text)
     # a wrong key may still unpad (1 in 256) and then break the decompressor in odd ways
     except (ValueError, TypeError, IndexError, KeyError, AttributeError) as exc:

@@ -284,9 +284,14 @@ def serve(process: Annotated[str, typer.Argument(help="api | worker | relay | si
 
 @app.command()
 def up(postgres: Annotated[bool, typer.Option(help="use a local PostgreSQL, not SQLite")] = False,
+       workers: Annotated[int, typer.Option(min=1, help="Faust workers in one consumer group "
+                                                        "(more than one needs PostgreSQL)")] = 1,
+       brokers: Annotated[int, typer.Option(min=1, help="Kafka nodes: 1, or 3 (a KRaft cluster, "
+                                                        "replication 3, min.insync.replicas 2)")]
+       = 1,
        ) -> None:
-    """Start Kafka, (PostgreSQL,) the simulators, the relay, the worker and the API."""
-    _start_stack(postgres)
+    """Start Kafka, (PostgreSQL,) the simulators, the relay, the workers and the API."""
+    _start_stack(postgres, workers=workers, brokers=brokers)
     _print_urls()
 
 
@@ -369,14 +374,23 @@ def _call(facility: str, secret: str | None, action: object) -> None:
     asyncio.run(run())
 
 
-def _start_stack(postgres: bool) -> object:
+def _start_stack(postgres: bool, workers: int = 1, brokers: int = 1) -> object:
     from pipeline.infra.stack import Stack
     from pipeline.persistence.migrate import upgrade
     from pipeline.streaming.admin import ensure_topics
 
-    stack = Stack(VAR_DIR)
+    if workers > 1 and not postgres and get_settings().is_sqlite:  # refuse before starting
+        typer.echo(f"--workers {workers} needs PostgreSQL: SQLite serialises writers across "
+                   "processes (one lock on the database file), so the workers would queue on it "
+                   "and fail with 'database is locked'. Add --postgres (or set DATABASE_URL to "
+                   "PostgreSQL).", err=True)
+        raise typer.Exit(2)
+    if brokers == 2:
+        typer.echo("--brokers 2 cannot lose a node (its quorum needs both): use 1 or 3.", err=True)
+        raise typer.Exit(2)
+    stack = Stack(VAR_DIR, workers=workers)
     with console.status("starting Kafka (the first run fetches it with Maven) ..."):
-        bootstrap = stack.start_kafka()
+        bootstrap = stack.start_kafka(brokers)
         stack.env["KAFKA_BOOTSTRAP"] = os.environ["KAFKA_BOOTSTRAP"] = bootstrap
     if postgres:
         with console.status("starting PostgreSQL ..."):
@@ -386,10 +400,11 @@ def _start_stack(postgres: bool) -> object:
     s = get_settings()
     with console.status("migrating the database and creating topics ..."):
         upgrade(s.database_url)
-        ensure_topics(s.kafka_bootstrap, s.topic_namespace)
-    with console.status("starting simulators, relay, worker and API ..."):
+        ensure_topics(s.kafka_bootstrap, s.topic_namespace, replication_factor=min(brokers, 3))
+    with console.status(f"starting simulators, relay, {workers} worker(s) and API ..."):
         stack.up()
-    console.print(f"stack up: Kafka {bootstrap}, database {s.database_url.split('@')[-1]}")
+    console.print(f"stack up: Kafka {bootstrap}, database {s.database_url.split('@')[-1]}, "
+                  f"workers {', '.join(stack.worker_names())}")
     return stack
 
 

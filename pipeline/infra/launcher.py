@@ -13,7 +13,8 @@ from pathlib import Path
 from types import FrameType
 
 from pipeline.infra.databases import create_database, database_exists, drop_database
-from pipeline.infra.kafka_broker import KafkaBroker, kafka
+from pipeline.infra.kafka_broker import KafkaBroker
+from pipeline.infra.kafka_cluster import KafkaCluster, cluster_ports, kafka, kafka_cluster
 from pipeline.infra.kafka_config import render_server_properties
 from pipeline.infra.kafka_jars import DEFAULT_LIBS, REPO_ROOT, fetch_kafka
 from pipeline.infra.postgres import (
@@ -27,6 +28,7 @@ __all__ = [
     "DEFAULT_LIBS",
     "REPO_ROOT",
     "KafkaBroker",
+    "KafkaCluster",
     "LocalPostgres",
     "create_database",
     "database_exists",
@@ -34,6 +36,7 @@ __all__ = [
     "fetch_kafka",
     "free_port",
     "kafka",
+    "kafka_cluster",
     "pg_bin_dir",
     "postgres",
     "render_server_properties",
@@ -75,10 +78,16 @@ def _parser() -> argparse.ArgumentParser:
             help="keep data here (default: a temporary directory)",
         )
     commands.choices["kafka"].add_argument("--controller-port", type=int, default=9093)
+    commands.choices["kafka"].add_argument(
+        "--nodes", type=int, default=1,
+        help="a cluster of this many combined nodes (3: replication 3, min.insync.replicas 2), "
+        "node i on --port + 2(i-1) and its controller on the next; prints the bootstrap list")
     return parser
 
 
-def _server(args: argparse.Namespace, workdir: Path) -> KafkaBroker | LocalPostgres:
+def _server(args: argparse.Namespace, workdir: Path) -> KafkaBroker | KafkaCluster | LocalPostgres:
+    if args.command == "kafka" and args.nodes > 1:
+        return KafkaCluster(workdir, cluster_ports(args.nodes, args.port))
     if args.command == "kafka":
         return KafkaBroker(workdir, args.port, args.controller_port)
     return LocalPostgres(workdir, args.port, durable=args.data_dir is not None)

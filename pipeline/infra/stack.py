@@ -1,24 +1,27 @@
-"""The local stack as processes: Kafka, optional PostgreSQL, simulators, API, relay, worker."""
+"""The local stack as processes: Kafka, optional PostgreSQL, simulators, API, relay, workers."""
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
-from pipeline.infra.kafka_broker import KafkaBroker
+from pipeline.infra.kafka_cluster import start_detached
 from pipeline.infra.postgres import LocalPostgres
 from pipeline.infra.processes import (
+    pid_alive,
     pid_runs,
-    port_open,
     read_pidfile,
     stop_pidfile,
     tail,
+    terminate,
     write_pidfile,
 )
 
@@ -29,30 +32,36 @@ class ProcessSpec:
     argv: list[str]
     ready_url: str | None = None  # GET → 200 means ready
     ready_log: str | None = None  # a line containing this means ready
+    env: dict[str, str] = field(default_factory=dict)  # on top of the stack's
 
 
 class Stack:
-    """Starts processes detached (pid files in var/run, logs in var/log); `down` stops them."""
+    """Starts processes detached (pid files in var/run, logs in var/log); `down` stops them.
 
-    ORDER = ("siak", "bpjs", "notify", "relay", "worker", "api")
+    `workers` Faust workers share one consumer group: one is `worker`, more are `worker-1` …
+    `worker-N`, each with its own WORKER_ID, WORKER_WEB_PORT (`worker_ports`, else WORKER_WEB_PORT
+    + i - 1) and WORKER_DATADIR (`var/worker-<i>`). None: as many as the pid files show (status,
+    down).
+    """
 
-    def __init__(self, var_dir: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(self, var_dir: Path, env: dict[str, str] | None = None,
+                 workers: int | None = None, worker_ports: Sequence[int] | None = None) -> None:
         self.var = var_dir.resolve()
         self.env = {**os.environ, **(env or {})}
         self.run_dir, self.log_dir = self.var / "run", self.var / "log"
+        self.workers = workers if workers is not None else self._workers_started()
+        if self.workers < 1 or (worker_ports is not None and len(worker_ports) != self.workers):
+            raise ValueError(f"{self.workers} workers, ports {worker_ports}")
+        self.worker_ports = list(worker_ports) if worker_ports is not None else None
 
     def setting(self, name: str, default: str) -> str:
         return self.env.get(name, default)
 
     # infrastructure ----------------------------------------------------------------------
-    def start_kafka(self) -> str:
-        host, port = self.setting("KAFKA_BOOTSTRAP", "127.0.0.1:9092").rsplit(":", 1)
-        if port_open(host, int(port)):
-            return f"{host}:{port}"  # a broker already serves: use it
-        broker = KafkaBroker(self.var / "kafka", int(port), int(port) + 1,
-                             log_file=self.log_dir / "kafka.log",
-                             pid_file=self.run_dir / "kafka.pid")
-        return broker.start()
+    def start_kafka(self, brokers: int = 1) -> str:
+        """The bootstrap list of a broker (or a cluster of `brokers` nodes) started or found."""
+        return start_detached(self.var, self.run_dir, self.log_dir,
+                              self.setting("KAFKA_BOOTSTRAP", "127.0.0.1:9092"), brokers)
 
     def start_postgres(self) -> str:
         pg = LocalPostgres(self.var / "pg", int(self.setting("LAHIR_PG_PORT", "5433")),
@@ -76,9 +85,26 @@ class Stack:
                         ready_url=f"{notify}/readyz"),
             ProcessSpec("relay", [py, "-m", "pipeline", "serve", "relay"],
                         ready_log="relay_started"),
-            ProcessSpec("worker", [py, "-m", "pipeline", "serve", "worker"], ready_log="Ready"),
+            *self.worker_specs(),
             ProcessSpec("api", [py, "-m", "pipeline", "serve", "api"], ready_url=f"{api}/readyz"),
         ]
+
+    def worker_names(self) -> list[str]:
+        return ["worker"] if self.workers == 1 else [
+            f"worker-{i}" for i in range(1, self.workers + 1)]
+
+    def worker_specs(self) -> list[ProcessSpec]:
+        base = int(self.setting("WORKER_WEB_PORT", "6066"))
+        argv = [sys.executable, "-m", "pipeline", "serve", "worker"]
+        return [ProcessSpec(name, argv, ready_log="Ready", env={
+                    "WORKER_ID": str(i),
+                    "WORKER_WEB_PORT": str(self.worker_ports[i - 1] if self.worker_ports
+                                           else base + i - 1 if base else 0),
+                    "WORKER_DATADIR": str(self.var / f"worker-{i}")})
+                for i, name in enumerate(self.worker_names(), start=1)]
+
+    def spec(self, name: str) -> ProcessSpec:
+        return next(spec for spec in self.specs() if spec.name == name)
 
     def start(self, spec: ProcessSpec) -> int:
         pidfile = self.run_dir / f"{spec.name}.pid"
@@ -87,7 +113,7 @@ class Stack:
             return record[0]
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = (self.log_dir / f"{spec.name}.log").open("wb")  # fresh: readiness reads it
-        env = {**self.env, "WORKER_DATADIR": str(self.var / "worker-1")}
+        env = {**self.env, "WORKER_DATADIR": str(self.var / "worker-1"), **spec.env}
         proc = subprocess.Popen(spec.argv, stdout=log, stderr=subprocess.STDOUT, env=env,
                                 start_new_session=True, cwd=self.var.parent)
         write_pidfile(pidfile, proc.pid, " ".join(spec.argv[1:4]))
@@ -120,11 +146,34 @@ class Stack:
         for spec in self.specs():
             self.wait_ready(spec)
 
+    # one process by name (e.g. "worker-2"): crash it, stop it, bring it back -------------
+    def pid(self, name: str) -> int | None:
+        record = read_pidfile(self.run_dir / f"{name}.pid")
+        return record[0] if record and pid_runs(record[0], record[1]) else None
+
+    def kill(self, name: str) -> None:
+        """SIGKILL, as a crash: no shutdown, no commit; the pid file stays, naming a dead pid."""
+        if (pid := self.pid(name)) is not None:
+            terminate(pid, timeout=0, sig=signal.SIGKILL)
+            while pid_alive(pid):
+                time.sleep(0.05)
+
+    def stop(self, name: str, timeout: float = 20) -> bool:
+        return stop_pidfile(self.run_dir / f"{name}.pid", timeout=timeout)
+
+    def restart(self, name: str, timeout: float = 120.0) -> int:
+        """Start a stopped or killed process again and wait until it is ready."""
+        spec = self.spec(name)
+        pid = self.start(spec)
+        self.wait_ready(spec, timeout)
+        return pid
+
     def down(self, *, infra: bool = True) -> list[str]:
-        stopped = [name for name in reversed(self.ORDER)
-                   if stop_pidfile(self.run_dir / f"{name}.pid", timeout=20)]
+        names = [spec.name for spec in self.specs()]
+        strays = sorted({p.stem for p in self.run_dir.glob("worker*.pid")} - set(names))
+        stopped = [name for name in [*strays, *reversed(names)] if self.stop(name)]
         if infra:
-            stopped += [name for name in ("kafka", "postgres")
+            stopped += [name for name in (*self._kafka_names(), "postgres")
                         if stop_pidfile(self.run_dir / f"{name}.pid", timeout=60)]
         return stopped
 
@@ -135,11 +184,24 @@ class Stack:
             alive = bool(record and pid_runs(record[0], record[1]))
             rows.append((spec.name, record[0] if record else None, alive,
                          alive and self.is_ready(spec)))
-        for name in ("kafka", "postgres"):
+        for name in (*self._kafka_names(), "postgres"):
             record = read_pidfile(self.run_dir / f"{name}.pid")
             alive = bool(record and pid_runs(record[0], record[1]))
             rows.append((name, record[0] if record else None, alive, alive))
         return rows
+
+    def _kafka_names(self) -> list[str]:
+        nodes = sorted((p.stem for p in self.run_dir.glob("kafka-*.pid")), key=_index)
+        single = (self.run_dir / "kafka.pid").exists() or not nodes
+        return ["kafka"] * single + nodes
+
+    def _workers_started(self) -> int:
+        return max((_index(p.stem) for p in self.run_dir.glob("worker-*.pid")), default=1)
+
+
+def _index(name: str) -> int:
+    suffix = name.rsplit("-", 1)[-1]
+    return int(suffix) if suffix.isdigit() else 0
 
 
 def _bind(url: str) -> list[str]:

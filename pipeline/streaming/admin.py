@@ -50,11 +50,12 @@ def ensure_topics(
     namespace: str = "",
     specs: Iterable[TopicSpec] = topics.ALL,
     timeout: float = 30,
-    replication_factor: int = 1,
+    replication_factor: int = -1,
 ) -> list[str]:
     """Create every spec's topic that is missing, with its partitions and config; the names.
 
-    Existing topics are left as they are (their partition count is not changed).
+    Existing topics are left as they are (their partition count is not changed). Replication
+    factor -1 is the brokers' default (1 on a single node, 3 on the three-node cluster).
     """
     wanted = {spec.name(namespace): spec for spec in specs}
     with admin_client(bootstrap, timeout) as client:

@@ -63,14 +63,24 @@ def stack(kafka_bootstrap: str, database_url: str, stack_overrides: dict[str, st
 
 @contextmanager
 def launch_stack(kafka_bootstrap: str, database_url: str, where: Path,
-                 overrides: dict[str, str] | None = None) -> Iterator[RunningStack]:
-    """A whole environment of its own: topics namespace, database, simulator state, ports."""
+                 overrides: dict[str, str] | None = None, *, workers: int = 1,
+                 replication_factor: int = 1) -> Iterator[RunningStack]:
+    """A whole environment of its own: topics namespace, database, simulator state, ports.
+
+    `workers` > 1 are `worker-1` … `worker-N` in one consumer group (`stack.stack.kill(name)`,
+    `.restart(name)`); `replication_factor` 3 on a `kafka_cluster(3)`.
+    """
     from pipeline.infra.postgres import create_database
 
     namespace = f"e2e{uuid4().hex[:8]}"
     db_url = create_database(database_url, f"lahir_{namespace}")
     var = where / "var"
-    ports = {name: free_port() for name in ("api", "siak", "bpjs", "worker", "notify")}
+    ports: dict[str, int] = {}
+    for name in ("api", "siak", "bpjs", "worker", "notify",
+                 *(f"worker-{i}" for i in range(2, workers + 1))):
+        while (port := free_port()) in ports.values():
+            pass
+        ports[name] = port
     env = {
         "KAFKA_BOOTSTRAP": kafka_bootstrap, "DATABASE_URL": db_url, "TOPIC_NAMESPACE": namespace,
         "API_PORT": str(ports["api"]), "SIAK_URL": f"http://127.0.0.1:{ports['siak']}",
@@ -81,8 +91,9 @@ def launch_stack(kafka_bootstrap: str, database_url: str, where: Path,
         **(overrides or {}),
     }
     upgrade(db_url)
-    admin.ensure_topics(kafka_bootstrap, namespace)
-    running = Stack(var, env)
+    admin.ensure_topics(kafka_bootstrap, namespace, replication_factor=replication_factor)
+    worker_ports = [ports["worker"], *(ports[f"worker-{i}"] for i in range(2, workers + 1))]
+    running = Stack(var, env, workers=workers, worker_ports=worker_ports)
     try:
         running.up()
         yield RunningStack(running, env, f"http://127.0.0.1:{ports['api']}", env["SIAK_URL"],

@@ -21,6 +21,7 @@ import pytest
 import yaml
 
 from pipeline.config import Settings
+from pipeline.infra.kafka_config import render_server_properties
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -42,6 +43,7 @@ ALLOWED_COMMANDS = {
     "lahir serve worker",
     *SIMULATOR_COMMANDS.values(),
 }
+CLUSTER_NODES = ("kafka-1", "kafka-2", "kafka-3")
 INTERPOLATION = re.compile(r"^\$\{(?P<name>[A-Z0-9_]+)(?P<op>:-|:\?|-|\?)?(?P<arg>[^}]*)\}$")
 
 
@@ -170,7 +172,8 @@ def test_the_obsolete_version_key_is_absent(compose: dict[str, Any]) -> None:
 
 def test_the_stack_has_every_process(compose: dict[str, Any]) -> None:
     assert set(compose["services"]) == {
-        "kafka", "postgres", "init", "api", "relay", "worker", "siak", "bpjs", "notify"
+        "kafka", "postgres", "init", "api", "relay", "worker", "siak", "bpjs", "notify",
+        *CLUSTER_NODES,
     }
 
 
@@ -233,8 +236,10 @@ def test_services_waited_on_as_healthy_have_a_healthcheck(compose: dict[str, Any
 
 
 def test_the_kafka_healthcheck_uses_the_image_tools(compose: dict[str, Any]) -> None:
-    test = " ".join(compose["services"]["kafka"]["healthcheck"]["test"])
-    assert "/opt/kafka/bin/kafka-broker-api-versions.sh" in test or "kafka-topics.sh --list" in test
+    for name in ("kafka", *CLUSTER_NODES):
+        test = " ".join(compose["services"][name]["healthcheck"]["test"])
+        assert "/opt/kafka/bin/kafka-broker-api-versions.sh" in test, name
+        assert "localhost:19092" in test, name
 
 
 def test_the_http_processes_are_checked_on_readyz(compose: dict[str, Any]) -> None:
@@ -263,6 +268,7 @@ def test_published_ports_equal_the_launcher_defaults_on_loopback_only(
         "bpjs": [(bpjs.hostname, bpjs.port, bpjs.port)],
         "notify": [(notify.hostname, notify.port, notify.port)],
         "kafka": [(kafka_host, int(kafka_port), int(kafka_port))],
+        **{node: [(kafka_host, 9092 + 2 * i, 9092)] for i, node in enumerate(CLUSTER_NODES, 1)},
     }
     published = {
         name: _published(svc) for name, svc in compose["services"].items() if "ports" in svc
@@ -287,7 +293,7 @@ def test_our_services_reach_each_other_by_service_name_on_the_default_ports(
 ) -> None:
     for name in ("init", "api", "relay", "worker"):
         env = our_services[name]["environment"]
-        assert env["KAFKA_BOOTSTRAP"] == "kafka:19092", name
+        assert _env_default(env["KAFKA_BOOTSTRAP"]) == "kafka:19092", name
         assert env["DATABASE_URL"] == (
             "postgresql+psycopg://lahir:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}"
             "@postgres:5432/lahir"
@@ -326,11 +332,16 @@ def test_shared_credentials_default_to_the_development_values_of_the_settings(
             assert _env_default(env[key]) == value, f"{name}.{key}"
 
 
-def test_the_worker_keeps_its_state_in_a_named_volume(compose: dict[str, Any]) -> None:
+def test_workers_scale_out_as_replicas_of_one_service_each_with_its_own_datadir(
+    compose: dict[str, Any],
+) -> None:
     worker = compose["services"]["worker"]
+    assert int(_env_default(worker["deploy"]["replicas"])) >= 2
+    assert str(worker["deploy"]["replicas"]).startswith("${WORKERS:-")
     assert worker["environment"]["WORKER_DATADIR"].startswith("/data/")
+    assert "volumes" not in worker, "a shared volume would give every replica one datadir"
+    assert "ports" not in worker and "container_name" not in worker, "replicas would collide"
     assert int(worker["environment"]["WORKER_WEB_PORT"]) == _default("worker_web_port")
-    assert "worker-data:/data" in worker["volumes"]
 
 
 def test_state_lives_in_declared_named_volumes(compose: dict[str, Any]) -> None:
@@ -343,6 +354,69 @@ def test_state_lives_in_declared_named_volumes(compose: dict[str, Any]) -> None:
             used.add(source)
     assert used == declared
     assert {"kafka-data", "postgres-data", "siak-data", "bpjs-data"} <= declared
+    assert {f"{node}-data" for node in CLUSTER_NODES} <= declared
+
+
+# ---------------------------------------------------------------- the brokers3 profile
+
+
+def _kafka_props(env: dict[str, Any]) -> dict[str, str]:
+    """KAFKA_MIN_INSYNC_REPLICAS → min.insync.replicas, as the apache/kafka image maps them."""
+    return {key[6:].lower().replace("_", "."): str(value) for key, value in env.items()
+            if key.startswith("KAFKA_")}
+
+
+def test_only_the_three_cluster_nodes_belong_to_the_brokers3_profile(
+    compose: dict[str, Any],
+) -> None:
+    profiled = {name: svc["profiles"] for name, svc in compose["services"].items()
+                if "profiles" in svc}
+    assert profiled == dict.fromkeys(CLUSTER_NODES, ["brokers3"])
+
+
+def test_the_cluster_nodes_form_one_kraft_quorum_of_three(compose: dict[str, Any]) -> None:
+    nodes = [compose["services"][name] for name in CLUSTER_NODES]
+    assert {node["image"] for node in nodes} == {"apache/kafka:3.9.1"}
+    envs = [node["environment"] for node in nodes]
+    assert [int(env["KAFKA_NODE_ID"]) for env in envs] == [1, 2, 3]
+    assert len({env["CLUSTER_ID"] for env in envs}) == 1
+    assert {env["KAFKA_CONTROLLER_QUORUM_VOTERS"] for env in envs} == {
+        "1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093"}
+    for name, env in zip(CLUSTER_NODES, envs, strict=True):
+        assert "CONTROLLER://:9093" in env["KAFKA_LISTENERS"].split(","), name
+        assert f"INTERNAL://{name}:19092" in env["KAFKA_ADVERTISED_LISTENERS"].split(","), name
+        assert env["KAFKA_PROCESS_ROLES"] == "broker,controller"
+
+
+def test_the_cluster_replicates_like_the_launchers_cluster(compose: dict[str, Any]) -> None:
+    launcher = dict(line.split("=", 1) for line in render_server_properties(
+        Path("/d"), 9092, 9093, replication=3).splitlines())
+    for name in CLUSTER_NODES:
+        props = _kafka_props(compose["services"][name]["environment"])
+        for key in ("default.replication.factor", "min.insync.replicas",
+                    "offsets.topic.replication.factor", "transaction.state.log.replication.factor",
+                    "transaction.state.log.min.isr", "group.initial.rebalance.delay.ms",
+                    "auto.create.topics.enable"):
+            assert props[key] == launcher[key], (name, key)
+    assert launcher["default.replication.factor"] == "3"
+    assert launcher["min.insync.replicas"] == "2"
+
+
+def test_the_documented_cluster_bootstrap_names_every_node(compose: dict[str, Any]) -> None:
+    bootstrap = ",".join(f"{name}:19092" for name in CLUSTER_NODES)
+    assert f"KAFKA_BOOTSTRAP={bootstrap}" in COMPOSE_FILE.read_text(encoding="utf-8")
+    assert f"KAFKA_BOOTSTRAP={bootstrap}" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_pipeline_waits_for_the_cluster_only_when_its_profile_runs(
+    compose: dict[str, Any],
+) -> None:
+    for name in ("init", "api", "relay", "worker"):
+        depends = compose["services"][name]["depends_on"]
+        assert depends["kafka"]["condition"] == "service_healthy", name
+        assert depends["kafka"].get("required", True), name
+        for node in CLUSTER_NODES:
+            assert depends[node] == {"condition": "service_healthy", "required": False}, name
 
 
 # ---------------------------------------------------------------- the Dockerfile

@@ -36,9 +36,7 @@ def authenticate(container: Container, request: Request, body: bytes) -> str:
     """The facility comes from the credentials, never from the body (contract.md 2.1)."""
     facility = request.headers.get("x-facility-id", "")
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    with container.sessions() as session:
-        secrets = list(session.scalars(select(FacilitySecret.secret).where(
-            FacilitySecret.facility_code == facility, FacilitySecret.active.is_(True))))
+    secrets = FACILITY_SECRETS.get(container, facility)
     if not facility or not request.headers.get("x-signature"):
         reason: str | None = "the request is not signed (X-Facility-Id, X-Signature, ...)"
     elif not secrets:
@@ -50,6 +48,31 @@ def authenticate(container: Container, request: Request, body: bytes) -> str:
         raise ProblemError(401, f"request signature rejected: {reason}")
     _remember_nonce(container, facility, request.headers["x-nonce"])
     return facility
+
+
+class SecretCache:
+    """Active secrets per facility, read from the database at most every `ttl_s` seconds: one
+    query fewer per request. A rotated or retired secret takes effect within ttl_s."""
+
+    def __init__(self, ttl_s: float = 10.0) -> None:
+        self.ttl_s = ttl_s
+        self._found: dict[tuple[int, str], tuple[float, list[str]]] = {}
+
+    def get(self, container: Container, facility: str) -> list[str]:
+        key, now = (id(container), facility), time.monotonic()
+        cached = self._found.get(key)
+        if cached is not None and now - cached[0] < self.ttl_s:
+            return cached[1]
+        with container.sessions() as session:
+            secrets = list(session.scalars(select(FacilitySecret.secret).where(
+                FacilitySecret.facility_code == facility, FacilitySecret.active.is_(True))))
+        if len(self._found) > 10_000:  # unknown facility ids cannot grow it without bound
+            self._found.clear()
+        self._found[key] = (now, secrets)
+        return secrets
+
+
+FACILITY_SECRETS = SecretCache()
 
 
 def _remember_nonce(container: Container, facility: str, nonce: str) -> None:

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import select
+
 from pipeline.domain.errors import RegistryRejected
 from pipeline.domain.ids import new_id
 from pipeline.domain.problems import SIAK_CODES, problem
@@ -86,20 +92,35 @@ def mark_failed(uows: UowFactory, event: Envelope[TaskRequested], reason: str) -
 
 
 def _read(uow: UnitOfWork, event: Envelope[TaskRequested]) -> TaskInput | None:
-    with uow:
-        registration = uow.registration(event.data.registration_id)
-        if registration is None:
+    """Plain columns, not ORM objects: this runs once per task on the hot path."""
+    registration_id = event.data.registration_id
+    with uow.read_only():
+        row = uow.session.execute(
+            select(Registration.report, Registration.child_nik, Registration.nomor_kk,
+                   Registration.revision).where(Registration.id == registration_id)).first()
+        if row is None:
             return None
-        tasks = uow.tasks(registration.id)
-        task = tasks.get(event.data.task)
-        if task is None or TaskState(task.state) in FINAL:
-            return None
-        return TaskInput(
-            registration_id=registration.id,
-            report=BirthReport.model_validate(registration.report),
-            child_nik=registration.child_nik, nomor_kk=registration.nomor_kk,
-            results={k: dict(t.detail) for k, t in tasks.items()},
-            revision=registration.revision or 0)
+        tasks = {kind: (state, detail) for kind, state, detail in uow.session.execute(
+            select(Task.kind, Task.state, Task.detail).where(
+                Task.registration_id == registration_id))}
+    state = tasks.get(event.data.task, (None, None))[0]
+    if state is None or TaskState(state) in FINAL:
+        return None
+    return TaskInput(registration_id=registration_id, report=_report(row.report),
+                     child_nik=row.child_nik, nomor_kk=row.nomor_kk,
+                     results={k: dict(detail or {}) for k, (_, detail) in tasks.items()},
+                     revision=row.revision or 0)
+
+
+@lru_cache(maxsize=2048)
+def _parsed(raw: str) -> BirthReport:
+    return BirthReport.model_validate_json(raw)
+
+
+def _report(report: dict[str, Any]) -> BirthReport:
+    """Five tasks read the same stored report: validate it once (the text is the cache key;
+    executors never change a report)."""
+    return _parsed(json.dumps(report, sort_keys=True))
 
 
 def _apply(uow: UnitOfWork, registration: Registration, task: Task, outcome: TaskOutcome) -> None:

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+READ_ONLY = "lahir_read_only"  # execution option: this transaction only reads
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
@@ -43,5 +45,7 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 def _sqlite_begin_immediate(connection: Any) -> None:
     # take the write lock up front: a deferred transaction that read first would fail with
-    # SQLITE_BUSY_SNAPSHOT when another process committed in between
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # SQLITE_BUSY_SNAPSHOT when another process committed in between; a read-only one
+    # (execution option READ_ONLY) needs no lock and must not queue behind the writers
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")

@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.domain.clock import Clock
+from pipeline.persistence.db import READ_ONLY
 from pipeline.persistence.tables import (
     Document,
     OutboxMessage,
@@ -28,10 +29,19 @@ class UnitOfWork:
     def __init__(self, sessions: sessionmaker[Session], clock: Clock) -> None:
         self._sessions = sessions
         self.clock = clock
+        self._read_only = False
         self.session: Session
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._sessions()
+        if self._read_only:
+            self.session.connection(execution_options={READ_ONLY: True})
+        return self
+
+    def read_only(self) -> UnitOfWork:
+        """`with uow.read_only():` for reads only: on SQLite no write lock is taken, so readers
+        never queue behind writers (WAL)."""
+        self._read_only = True
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

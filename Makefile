@@ -36,8 +36,10 @@ test-fast: venv
 demo: system-deps venv kafka
 	$(VENV)/bin/lahir demo
 
+# the one benchmark harness (pipeline/bench): var/bench/report.{json,md}, latency.png;
+# e.g. `make bench BENCH_ARGS="--quick --only latency --database postgres"`
 bench: system-deps venv kafka
-	$(VENV)/bin/pytest -m benchmark tests/benchmarks
+	$(VENV)/bin/lahir bench $(BENCH_ARGS)
 
 clean:
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +

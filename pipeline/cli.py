@@ -435,6 +435,32 @@ def _wait_for_ctrl_c() -> None:
         return
 
 
+@app.command()
+def bench(
+    quick: Annotated[bool, typer.Option(help="short steps, fewer loads: development and CI "
+                                             "smoke test")] = False,
+    only: Annotated[str | None, typer.Option(help="latency | replay | scaleout | recovery | "
+                                                  "passthrough")] = None,
+    database: Annotated[str, typer.Option(help="postgres | sqlite | both: the latency steps "
+                                               "(replay: the first; scale-out and recovery "
+                                               "always PostgreSQL)")] = "both",
+    out: Annotated[Path, typer.Option(help="where report.json, report.md and latency.png go")]
+    = VAR_DIR / "bench",
+) -> None:
+    """Benchmark the whole stack on its own Kafka and PostgreSQL (see pipeline/bench)."""
+    from pipeline.bench.runner import Options, run
+    from pipeline.bench.schedule import SECTIONS
+
+    if only is not None and only not in SECTIONS:
+        raise typer.BadParameter(f"--only must be one of {', '.join(SECTIONS)}")
+    if database not in ("postgres", "sqlite", "both"):
+        raise typer.BadParameter("--database must be postgres, sqlite or both")
+    databases = ("postgres", "sqlite") if database == "both" else (database,)
+    run(Options(quick=quick, only=only, databases=databases, out=out), console)
+    console.print((out / "report.md").read_text(), markup=False, highlight=False, soft_wrap=True)
+    console.print(f"written: {out / 'report.json'}, {out / 'report.md'}, {out / 'latency.png'}")
+
+
 def main() -> None:
     app()
 

@@ -1,3 +1,2 @@
-"""Benchmarks reuse the end-to-end fixtures (whole stack on real Kafka and PostgreSQL)."""
-
-from tests.e2e.conftest import stack, stack_overrides  # noqa: F401
+"""Benchmarks run on demand (`pytest -m benchmark tests/benchmarks`, or `make bench` for the full
+harness); they start their own Kafka and PostgreSQL, like `lahir bench`."""

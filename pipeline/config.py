@@ -38,7 +38,6 @@ class Settings(BaseSettings):
     retry_window: int = 1000  # events waiting per retry agent
     db_threads: int = 8  # the bounded executor that runs database work off the event loop
 
-    relay_interval_s: float = 0.05
     http_timeout_s: float = 5.0
     max_attempts: int = 6
 

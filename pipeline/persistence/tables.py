@@ -152,6 +152,8 @@ class OutboxMessage(Base):
     event: Mapped[str] = mapped_column(Text)  # the CloudEvent, serialised once
     created_at: Mapped[datetime] = mapped_column(TZ)
     published_at: Mapped[datetime | None] = mapped_column(TZ)
+    # a relay's lease while it sends the row (PostgreSQL); expired leases are claimed again
+    claimed_until: Mapped[datetime | None] = mapped_column(TZ)
 
 
 class ProcessedMessage(Base):

@@ -135,16 +135,16 @@ def install_faults(
     app.add_middleware(FaultMiddleware, faults=state, exempt_prefixes=exempt_prefixes)
 
     @app.get("/_sim/faults", tags=["_sim"])
-    def get_faults() -> dict[str, Any]:
+    async def get_faults() -> dict[str, Any]:
         return state.snapshot()
 
     @app.post("/_sim/faults", tags=["_sim"])
-    def set_faults(settings: FaultSettings) -> dict[str, Any]:
+    async def set_faults(settings: FaultSettings) -> dict[str, Any]:
         state.configure(settings)
         return state.snapshot()
 
     @app.delete("/_sim/faults", tags=["_sim"])
-    def clear_faults() -> dict[str, Any]:
+    async def clear_faults() -> dict[str, Any]:
         state.clear()
         return state.snapshot()
 

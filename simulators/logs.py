@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from typing import Any
 
 import structlog
@@ -26,28 +27,29 @@ def mask_numbers(_logger: Any, _method: str, event_dict: Any) -> Any:
 
 
 def configure_logging(process: str, level: str = "INFO") -> None:
-    """JSON lines on stdout for structlog and stdlib (uvicorn) alike."""
+    """JSON lines on stderr; structlog's own events skip the stdlib (a third of their cost)."""
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
+    rendering: list[Any] = [
+        structlog.processors.format_exc_info,
+        mask_numbers,
+        structlog.processors.JSONRenderer(),
+    ]
     formatter = structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=shared,
-        processors=[
-            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-            structlog.processors.format_exc_info,
-            mask_numbers,
-            structlog.processors.JSONRenderer(),
-        ],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *rendering],
     )
-    handler = logging.StreamHandler()
+    handler = logging.StreamHandler(sys.stderr)  # stdlib loggers: uvicorn
     handler.setFormatter(formatter)
     logging.basicConfig(handlers=[handler], level=level, force=True)
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
     structlog.configure(
-        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
-        logger_factory=structlog.stdlib.LoggerFactory(),
-        wrapper_class=structlog.stdlib.BoundLogger,
+        processors=[*shared, *rendering],
+        logger_factory=structlog.WriteLoggerFactory(sys.stderr),
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
+        cache_logger_on_first_use=True,
     )
     structlog.contextvars.bind_contextvars(process=process)

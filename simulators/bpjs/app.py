@@ -13,7 +13,6 @@ import uvicorn
 from fastapi import Depends, FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 
 from simulators import population
 from simulators.bpjs import rules
@@ -27,6 +26,7 @@ log = structlog.get_logger(__name__)
 
 DEFAULT_CONSUMERS = {"9901": ("lahir-dev-bpjs-secret", "lahir-dev-user-key")}
 NOT_FOUND = ("201", "Peserta tidak ditemukan")
+NO_TELEMETRY: Any = {"tracing": False, "metrics": False, "logs": False}  # no per-request probe
 
 
 def _consumer(request: Request) -> Consumer:
@@ -54,7 +54,7 @@ def create_app(
     enrolments = Enrolments(participants, tariffs or rules.Tariffs(), now)
     auth = ConsumerAuth(consumers or DEFAULT_CONSUMERS, timestamp_tolerance_s, now)
 
-    app = FastAPI(title="BPJS Kesehatan simulator", version="1.0")
+    app = FastAPI(title="BPJS Kesehatan simulator", version="1.0", telemetry=NO_TELEMETRY)
     app.state.store, app.state.auth = store, auth
     install_faults(app)
 
@@ -68,24 +68,24 @@ def create_app(
         return envelope("400", f"Permintaan tidak valid: {fields}", None, 400)
 
     @app.get("/healthz")
-    def healthz() -> dict[str, str]:
+    async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
     @app.get("/readyz")
-    def readyz() -> JSONResponse:
+    async def readyz() -> JSONResponse:
         ready = store.ping()
         return JSONResponse(
             {"status": "ready" if ready else "not ready"}, status_code=200 if ready else 503
         )
 
     @app.get("/jkn/Peserta/nik/{nik}/tglSEP/{tgl_sep}")
-    def peserta_by_nik(nik: str, tgl_sep: str, who: ConsumerDep) -> JSONResponse:
+    async def peserta_by_nik(nik: str, tgl_sep: str, who: ConsumerDep) -> JSONResponse:
         found = participants.by_nik(nik, _service_date(tgl_sep), now().date())
         log.info("bpjs_peserta_looked_up", by="nik", nik=_mask(nik), found=found is not None)
         return who.encrypted({"peserta": found}) if found else envelope(*NOT_FOUND)
 
     @app.get("/jkn/Peserta/nokartu/{no_kartu}/tglSEP/{tgl_sep}")
-    def peserta_by_card(no_kartu: str, tgl_sep: str, who: ConsumerDep) -> JSONResponse:
+    async def peserta_by_card(no_kartu: str, tgl_sep: str, who: ConsumerDep) -> JSONResponse:
         found = participants.by_card(no_kartu, _service_date(tgl_sep), now().date())
         log.info("bpjs_peserta_looked_up", by="nokartu", found=found is not None)
         return who.encrypted({"peserta": found}) if found else envelope(*NOT_FOUND)
@@ -101,13 +101,13 @@ def create_app(
                 "400", "Header X-Idempotency-Key wajib diisi (maks. 200 karakter)", 400
             )
         body = parse_body(await request.body(), request.headers.get("content-type", ""))
-        answer = await run_in_threadpool(enrolments.enrol, idempotency_key, body)
+        answer = enrolments.enrol(idempotency_key, body)  # brief, on the loop: no thread hop
         if answer.payload is None:
             return envelope(answer.code, answer.message)
         return who.encrypted(answer.payload, answer.message)
 
     @app.get("/_sim/ledger", tags=["_sim"])
-    def ledger() -> dict[str, Any]:
+    async def ledger() -> dict[str, Any]:
         return {"effects": store.ledger()}
 
     return app
@@ -123,6 +123,7 @@ def serve(host: str = "127.0.0.1", port: int = 8102, **kwargs: Any) -> None:
         timeout_graceful_shutdown=5,
         log_config=None if configured else uvicorn.config.LOGGING_CONFIG,
         access_log=False,  # request paths carry NIKs (Peserta/nik/{nik})
+        proxy_headers=False,  # nothing sits in front of a simulator
     )
 
 

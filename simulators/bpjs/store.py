@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
+
+from simulators.sqlite_file import commit, open_state
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS newborn (
@@ -26,14 +27,9 @@ class Store:
     """One connection; callers hold `lock` across read-decide-write so mutations are serialized."""
 
     def __init__(self, path: Path | None = None) -> None:
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(
-            ":memory:" if path is None else str(path), check_same_thread=False
-        )
+        self._db = open_state(path, SCHEMA)
         self.lock = threading.RLock()
-        with self.lock, self._db:
-            self._db.executescript(SCHEMA)
+        self._newborns = int(self._db.execute("SELECT count(*) FROM newborn").fetchone()[0])
 
     def ping(self) -> bool:
         with self.lock:
@@ -49,11 +45,9 @@ class Store:
 
     def remember(self, key: str, fingerprint: str, answer: dict[str, Any], at: str) -> None:
         """An answer without a new effect (not a member, or the baby enrolled before)."""
-        with self.lock, self._db:
-            self._db.execute(
-                "INSERT INTO idempotency VALUES (?, ?, ?, ?)",
-                (key, fingerprint, json.dumps(answer), at),
-            )
+        with self.lock:
+            commit(self._db, [("INSERT INTO idempotency VALUES (?, ?, ?, ?)",
+                               (key, fingerprint, json.dumps(answer), at))])  # fmt: skip
 
     def enrol(
         self,
@@ -66,19 +60,16 @@ class Store:
         at: str,
     ) -> None:
         """Membership, ledger effect and idempotency answer in one transaction."""
-        with self.lock, self._db:
-            self._db.execute(
-                "INSERT INTO newborn VALUES (?, ?, ?, ?, ?)",
-                (peserta["nik"], peserta["noKartu"], nik_ibu, json.dumps(peserta), at),
-            )
-            self._db.execute(
-                "INSERT INTO ledger (key, effect, at, result) VALUES (?, ?, ?, ?)",
-                (key, "enrol_newborn", at, json.dumps(result)),
-            )
-            self._db.execute(
-                "INSERT INTO idempotency VALUES (?, ?, ?, ?)",
-                (key, fingerprint, json.dumps(answer), at),
-            )
+        newborn = (peserta["nik"], peserta["noKartu"], nik_ibu, json.dumps(peserta), at)
+        with self.lock:
+            commit(self._db, [
+                ("INSERT INTO newborn VALUES (?, ?, ?, ?, ?)", newborn),
+                ("INSERT INTO ledger (key, effect, at, result) VALUES (?, ?, ?, ?)",
+                 (key, "enrol_newborn", at, json.dumps(result))),
+                ("INSERT INTO idempotency VALUES (?, ?, ?, ?)",
+                 (key, fingerprint, json.dumps(answer), at)),
+            ])  # fmt: skip
+            self._newborns += 1
 
     def newborn(self, nik: str) -> dict[str, Any] | None:
         with self.lock:
@@ -98,8 +89,8 @@ class Store:
             return [r[0] for r in rows.fetchall()]
 
     def newborn_count(self) -> int:
-        with self.lock:
-            return int(self._db.execute("SELECT count(*) FROM newborn").fetchone()[0])
+        """Counted at start and on each enrolment: count(*) reads the whole table."""
+        return self._newborns
 
     def card_taken(self, no_kartu: str) -> bool:
         with self.lock:

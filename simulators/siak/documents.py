@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import date
 from typing import Any
 
 from simulators.population import Family, Resident, phone_number
 
 LOOKUP_MEMBER_FIELDS = ("nik", "nama", "shdk", "jenis_kelamin", "tanggal_lahir")
+RESIDENT_FIELDS = tuple(f.name for f in fields(Resident))
 
 
 def member_row(resident: Resident) -> dict[str, Any]:
-    row = asdict(resident)
+    row = {name: getattr(resident, name) for name in RESIDENT_FIELDS}  # asdict() deep-copies
     row["tanggal_lahir"] = resident.tanggal_lahir.isoformat()
     return row
 

@@ -34,6 +34,7 @@ class SiakRegistry:
         self.population, self.store, self.clock = population, store, clock
         self.akta_policy, self.strict_status_ortu = akta_policy, strict_status_ortu
         self._mothers: dict[str, list[tuple[Resident, Family]]] = {}
+        self._base_kk: dict[str, dict[str, Any]] = {}  # version 1 of each KK, built when asked
         self.population_serials: dict[str, set[int]] = {}
         for nik in population.by_nik:
             self.population_serials.setdefault(nik[:12], set()).add(int(nik[12:]))
@@ -47,8 +48,12 @@ class SiakRegistry:
     def current_kk(self, nomor_kk: str) -> dict[str, Any] | None:
         if (stored := self.store.latest_kk(nomor_kk)) is not None:
             return stored
-        family = self.population.by_kk.get(nomor_kk)
-        return docs.base_kk(family) if family else None
+        if (base := self._base_kk.get(nomor_kk)) is None:
+            family = self.population.by_kk.get(nomor_kk)
+            if family is None:
+                return None
+            base = self._base_kk[nomor_kk] = docs.base_kk(family)
+        return base
 
     def lookup(self, nik: str) -> dict[str, Any] | None:
         if (entry := self.population.by_nik.get(nik)) is not None:
@@ -249,7 +254,8 @@ class SiakRegistry:
 
     def _rename(self, birth: dict[str, Any], nama: str | None) -> dict[str, Any]:
         """The child's biodata row, renamed when a final name comes with this request."""
-        if nama:
-            birth["penduduk"]["nama"] = nama.strip().upper()
-            self.store.save_birth(birth)
-        return dict(birth["penduduk"])
+        if not nama:
+            return dict(birth["penduduk"])
+        row = {**birth["penduduk"], "nama": nama.strip().upper()}
+        self.store.save_birth({**birth, "penduduk": row})  # stored documents are never changed
+        return dict(row)

@@ -1,15 +1,16 @@
-"""SQLite state of the SIAK simulator: births, KK versions, akta, KIA and the effect ledger."""
+"""SIAK simulator state: births, KK versions, akta, KIA, ledger; a SQLite file, read from memory."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from simulators.sqlite_file import commit, open_state
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -27,6 +28,7 @@ CREATE TABLE IF NOT EXISTS akta (
     serial INTEGER NOT NULL, doc TEXT NOT NULL, UNIQUE (scope_key, serial));
 CREATE TABLE IF NOT EXISTS kia (nik TEXT PRIMARY KEY, doc TEXT NOT NULL);
 """
+Doc = dict[str, Any]
 
 
 class StateMismatch(RuntimeError):
@@ -39,24 +41,23 @@ class LedgerEntry:
     effect: str
     request_hash: str
     at: str
-    result: dict[str, Any]
+    result: Doc
 
 
 class Store:
-    """One connection guarded by one lock; every mutation runs inside `transaction()`."""
+    """Every row also lives in memory, loaded at start: reads never touch the file.
+
+    Writes queue inside `transaction()` and reach the file in one commit, then memory; a refusal
+    raised inside leaves both as they were. Reads inside see the state before the transaction.
+    Stored documents are shared: callers build new ones instead of changing them.
+    """
 
     def __init__(self, path: Path | None, *, population_id: str) -> None:
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        self.lock = threading.RLock()
-        self.conn = sqlite3.connect(
-            str(path) if path else ":memory:", check_same_thread=False, isolation_level=None
-        )
-        with self.lock:
-            if path is not None:
-                self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.executescript(SCHEMA)
-            self._claim(population_id)
+        self.conn = open_state(path, SCHEMA)
+        self.lock = threading.RLock()  # one transaction at a time, from any thread
+        self._pending: list[tuple[str, tuple[Any, ...], Callable[[], None]]] | None = None
+        self._claim(population_id)
+        self._load()
 
     def _claim(self, population_id: str) -> None:
         row = self.conn.execute("SELECT value FROM meta WHERE name = 'population'").fetchone()
@@ -65,98 +66,108 @@ class Store:
         elif row[0] != population_id:
             raise StateMismatch(f"state file made for population {row[0]}, not {population_id}")
 
+    def _load(self) -> None:
+        rows = self.conn.execute
+        self._ledger = {
+            k: LedgerEntry(k, e, h, at, json.loads(r))
+            for k, e, h, at, r in rows("SELECT key, effect, request_hash, at, result FROM ledger"
+                                       " ORDER BY seq")
+        }  # fmt: skip
+        self._births: dict[str, Doc] = {}
+        self._serials: dict[str, set[int]] = {}
+        for nik, doc in rows("SELECT nik, doc FROM births"):
+            self._births[nik] = json.loads(doc)
+            self._serials.setdefault(nik[:12], set()).add(int(nik[12:]))
+        self._kk = {n: json.loads(d) for n, d in rows("SELECT nomor_kk, doc FROM kk_versions"
+                                                      " ORDER BY nomor_kk, versi")}  # fmt: skip
+        self._akta: dict[str, Doc] = {}
+        self._akta_serials: dict[str, int] = {}
+        for scope, serial, doc in rows("SELECT scope_key, serial, doc FROM akta"):
+            self._remember_akta(json.loads(doc), scope, serial)
+        self._kia = {n: json.loads(d) for n, d in rows("SELECT nik, doc FROM kia")}
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         with self.lock:
-            self.conn.execute("BEGIN IMMEDIATE")
+            self._pending = writes = []
             try:
                 yield
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-            self.conn.execute("COMMIT")
+                if writes:
+                    commit(self.conn, ((sql, args) for sql, args, _ in writes))
+            finally:
+                self._pending = None
+            for _, _, remember in writes:
+                remember()
+
+    def _write(self, sql: str, args: tuple[Any, ...], remember: Callable[[], None]) -> None:
+        if self._pending is None:
+            raise RuntimeError("store writes belong inside transaction()")
+        self._pending.append((sql, args, remember))
 
     def close(self) -> None:
         with self.lock:
             self.conn.close()
 
-    def _one(self, sql: str, *args: Any) -> dict[str, Any] | None:
-        with self.lock:
-            row = self.conn.execute(sql, args).fetchone()
-        return json.loads(row[0]) if row else None
-
     # ledger
     def ledger_entry(self, key: str) -> LedgerEntry | None:
-        with self.lock:
-            row = self.conn.execute(
-                "SELECT key, effect, request_hash, at, result FROM ledger WHERE key = ?", (key,)
-            ).fetchone()
-        if row is None:
-            return None
-        key_, effect, request_hash, at, result = row
-        return LedgerEntry(key_, effect, request_hash, at, json.loads(result))
+        return self._ledger.get(key)
 
     def add_ledger(self, entry: LedgerEntry) -> None:
-        self.conn.execute(
-            "INSERT INTO ledger (key, effect, request_hash, at, result) VALUES (?, ?, ?, ?, ?)",
-            (entry.key, entry.effect, entry.request_hash, entry.at, json.dumps(entry.result)),
-        )
+        sql = "INSERT INTO ledger (key, effect, request_hash, at, result) VALUES (?, ?, ?, ?, ?)"
+        args = (entry.key, entry.effect, entry.request_hash, entry.at, json.dumps(entry.result))
+        self._write(sql, args, lambda: self._ledger.__setitem__(entry.key, entry))
 
-    def ledger(self) -> list[dict[str, Any]]:
-        with self.lock:
-            rows = self.conn.execute(
-                "SELECT key, effect, at, result FROM ledger ORDER BY seq"
-            ).fetchall()
-        return [{"key": k, "effect": e, "at": at, "result": json.loads(r)} for k, e, at, r in rows]
+    def ledger(self) -> list[Doc]:
+        entries = list(self._ledger.values())
+        return [{"key": e.key, "effect": e.effect, "at": e.at, "result": e.result} for e in entries]
 
     # births
-    def birth(self, nik: str) -> dict[str, Any] | None:
-        return self._one("SELECT doc FROM births WHERE nik = ?", nik)
+    def birth(self, nik: str) -> Doc | None:
+        return self._births.get(nik)
 
     def serials_taken(self, prefix: str) -> set[int]:
-        with self.lock:
-            rows = self.conn.execute("SELECT serial FROM births WHERE prefix = ?", (prefix,))
-            return {serial for (serial,) in rows}
+        return self._serials.get(prefix, set())
 
-    def save_birth(self, doc: dict[str, Any]) -> None:
+    def save_birth(self, doc: Doc) -> None:
         nik = doc["nik"]
-        self.conn.execute(
-            "INSERT INTO births (nik, prefix, serial, nomor_kk, doc) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (nik) DO UPDATE SET doc = excluded.doc",
-            (nik, nik[:12], int(nik[12:]), doc["nomor_kk"], json.dumps(doc)),
-        )
+
+        def remember() -> None:
+            self._births[nik] = doc
+            self._serials.setdefault(nik[:12], set()).add(int(nik[12:]))
+
+        sql = ("INSERT INTO births (nik, prefix, serial, nomor_kk, doc) VALUES (?, ?, ?, ?, ?) "
+               "ON CONFLICT (nik) DO UPDATE SET doc = excluded.doc")  # fmt: skip
+        self._write(sql, (nik, nik[:12], int(nik[12:]), doc["nomor_kk"], json.dumps(doc)), remember)
 
     # kartu keluarga
-    def latest_kk(self, nomor_kk: str) -> dict[str, Any] | None:
-        return self._one(
-            "SELECT doc FROM kk_versions WHERE nomor_kk = ? ORDER BY versi DESC LIMIT 1", nomor_kk
-        )
+    def latest_kk(self, nomor_kk: str) -> Doc | None:
+        return self._kk.get(nomor_kk)
 
-    def add_kk_version(self, doc: dict[str, Any]) -> None:
-        self.conn.execute(
-            "INSERT INTO kk_versions (nomor_kk, versi, doc) VALUES (?, ?, ?)",
-            (doc["nomor_kk"], doc["versi"], json.dumps(doc)),
-        )
+    def add_kk_version(self, doc: Doc) -> None:
+        sql = "INSERT INTO kk_versions (nomor_kk, versi, doc) VALUES (?, ?, ?)"
+        args = (doc["nomor_kk"], doc["versi"], json.dumps(doc))
+        self._write(sql, args, lambda: self._kk.__setitem__(doc["nomor_kk"], doc))
 
     # akta and KIA
-    def akta_of(self, nik_anak: str) -> dict[str, Any] | None:
-        return self._one("SELECT doc FROM akta WHERE nik_anak = ?", nik_anak)
+    def akta_of(self, nik_anak: str) -> Doc | None:
+        return self._akta.get(nik_anak)
 
     def next_akta_serial(self, scope_key: str) -> int:
-        row = self.conn.execute(
-            "SELECT MAX(serial) FROM akta WHERE scope_key = ?", (scope_key,)
-        ).fetchone()
-        return int(row[0] or 0) + 1
+        return self._akta_serials.get(scope_key, 0) + 1
 
-    def add_akta(self, doc: dict[str, Any], scope_key: str, serial: int) -> None:
-        self.conn.execute(
-            "INSERT INTO akta (nomor_akta, nik_anak, scope_key, serial, doc)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (doc["nomor_akta"], doc["nik_anak"], scope_key, serial, json.dumps(doc)),
-        )
+    def add_akta(self, doc: Doc, scope_key: str, serial: int) -> None:
+        sql = ("INSERT INTO akta (nomor_akta, nik_anak, scope_key, serial, doc)"
+               " VALUES (?, ?, ?, ?, ?)")  # fmt: skip
+        args = (doc["nomor_akta"], doc["nik_anak"], scope_key, serial, json.dumps(doc))
+        self._write(sql, args, lambda: self._remember_akta(doc, scope_key, serial))
 
-    def kia_of(self, nik: str) -> dict[str, Any] | None:
-        return self._one("SELECT doc FROM kia WHERE nik = ?", nik)
+    def _remember_akta(self, doc: Doc, scope_key: str, serial: int) -> None:
+        self._akta[doc["nik_anak"]] = doc
+        self._akta_serials[scope_key] = max(serial, self._akta_serials.get(scope_key, 0))
 
-    def add_kia(self, doc: dict[str, Any]) -> None:
-        self.conn.execute("INSERT INTO kia (nik, doc) VALUES (?, ?)", (doc["nik"], json.dumps(doc)))
+    def kia_of(self, nik: str) -> Doc | None:
+        return self._kia.get(nik)
+
+    def add_kia(self, doc: Doc) -> None:
+        sql, args = "INSERT INTO kia (nik, doc) VALUES (?, ?)", (doc["nik"], json.dumps(doc))
+        self._write(sql, args, lambda: self._kia.__setitem__(doc["nik"], doc))

@@ -24,6 +24,8 @@ class FaultSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     latency_ms: int = Field(default=0, ge=0, le=120_000)
+    # each call waits latency_ms ± up to this much, uniformly (never below 0)
+    latency_jitter_ms: int = Field(default=0, ge=0, le=120_000)
     error_rate: float = Field(default=0.0, ge=0.0, le=1.0)
     outage_seconds: float = Field(default=0.0, ge=0.0, le=86_400.0)
     drop_response_rate: float = Field(default=0.0, ge=0.0, le=1.0)
@@ -36,6 +38,7 @@ class Faults:
     """Current faults; `monotonic` is injectable so tests can move outages along."""
 
     latency_ms: int = 0
+    latency_jitter_ms: int = 0
     error_rate: float = 0.0
     outage_until: float | None = None
     drop_response_rate: float = 0.0
@@ -45,7 +48,9 @@ class Faults:
 
     def configure(self, settings: FaultSettings) -> None:
         given = settings.model_fields_set
-        for name in ("latency_ms", "error_rate", "drop_response_rate", "drop_hang_seconds"):
+        switches = ("latency_ms", "latency_jitter_ms", "error_rate", "drop_response_rate",
+                    "drop_hang_seconds")
+        for name in switches:
             if name in given:
                 setattr(self, name, getattr(settings, name))
         if "outage_seconds" in given:
@@ -56,12 +61,20 @@ class Faults:
 
     def clear(self) -> None:
         self.latency_ms, self.error_rate, self.drop_response_rate = 0, 0.0, 0.0
+        self.latency_jitter_ms = 0
         self.outage_until, self.drop_hang_seconds = None, 30.0
 
     def outage_left(self) -> float:
         if self.outage_until is None:
             return 0.0
         return max(0.0, self.outage_until - self.monotonic())
+
+    def delay_s(self) -> float:
+        """How long this call waits: latency_ms, spread uniformly by ± latency_jitter_ms."""
+        if not self.latency_jitter_ms:
+            return self.latency_ms / 1000
+        spread = self.rng.uniform(-self.latency_jitter_ms, self.latency_jitter_ms)
+        return max(0.0, self.latency_ms + spread) / 1000
 
     def rejects(self) -> bool:
         """503 now: during an outage, or by chance at error_rate."""
@@ -73,6 +86,7 @@ class Faults:
     def snapshot(self) -> dict[str, Any]:
         return {
             "latency_ms": self.latency_ms,
+            "latency_jitter_ms": self.latency_jitter_ms,
             "error_rate": self.error_rate,
             "outage_seconds_left": round(self.outage_left(), 3),
             "drop_response_rate": self.drop_response_rate,
@@ -91,8 +105,8 @@ class FaultMiddleware:
             await self.app(scope, receive, send)
             return
         faults = self.faults
-        if faults.latency_ms:
-            await asyncio.sleep(faults.latency_ms / 1000)
+        if faults.latency_ms or faults.latency_jitter_ms:
+            await asyncio.sleep(faults.delay_s())
         if faults.rejects():
             await _unavailable(send, faults.outage_left())
             return

@@ -100,21 +100,14 @@ class Environment:
             time.sleep(0.05)
 
     def set_latency(self, latency_ms: dict[str, int], jitter: float) -> str:
-        """Government-API latency on both simulators; says what became of the jitter (a
-        fraction of the latency). The simulators' fault switches (GET /_sim/faults) tell
-        whether they have a jitter switch: `*jitter*_ms` in ms, else a fraction."""
-        said = "none wanted" if not jitter else "not supported by the simulators: fixed latency"
+        """Government-API latency on both simulators, spread by ± `jitter` (a fraction of the
+        latency) through their `latency_jitter_ms` switch; says what was set."""
         for name, base in (("siak", self.siak), ("bpjs", self.bpjs)):
-            body: dict[str, float] = {"latency_ms": latency_ms[name]}
-            known = httpx.get(f"{base}/_sim/faults", headers=SIM_KEY, timeout=10).json()
-            switch = next((k for k in known if "jitter" in k), None)
-            if jitter and switch:
-                body[switch] = (round(latency_ms[name] * jitter) if switch.endswith("_ms")
-                                else jitter)
-                said = f"±{jitter:.0%} via {switch}"
+            body = {"latency_ms": latency_ms[name],
+                    "latency_jitter_ms": round(latency_ms[name] * jitter)}
             httpx.post(f"{base}/_sim/faults", headers=SIM_KEY, json=body,
                        timeout=10).raise_for_status()
-        return said
+        return f"±{jitter:.0%} (latency_jitter_ms)" if jitter else "none"
 
 
 @contextmanager

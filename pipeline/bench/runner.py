@@ -59,8 +59,6 @@ def run(options: Options, console: Console) -> Report:
             infra = servers.enter_context(infrastructure())
         with Progress(*columns, console=console) as progress:
             asyncio.run(_sections(report, infra, envs, the_plan, options, progress, console))
-    report.notes += sorted({f"Simulator latency jitter (±50% wanted): {s.jitter}."
-                            for s in report.latency if "not supported" in s.jitter})
     report.finished_at = _now()
     write(report, options.out)
     return report

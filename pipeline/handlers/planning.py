@@ -24,7 +24,7 @@ def plan_tasks(event: Envelope[BirthReported], uow: UnitOfWork, *, index_key: st
     with uow:
         if not uow.mark_processed(CONSUMER, event.id):
             return  # a redelivery: already planned
-        registration = uow.registration(event.subject, lock=True)
+        registration = uow.registration(event.subject, lock=True, with_report=False)
         if registration is None:  # replayed into a fresh environment: the event is the record
             registration = _materialize(uow, event, index_key)
             if registration is None:

@@ -35,12 +35,10 @@ def publish_request(uow: UnitOfWork, registration: Registration, kind: str, *,
 
 def refresh_status(uow: UnitOfWork, registration: Registration, tasks: dict[str, Task]) -> None:
     states = {kind: TaskState(t.state) for kind, t in tasks.items()}
-    documents = uow.documents(registration.id)
-    pending_docs = any(d.state == TaskState.AWAITING_APPROVAL for d in documents)
+    documents = uow.document_states(registration.id)
     status = derive_status(states, needs_correction=_needs_correction(registration),
-                           documents_pending=pending_docs,
-                           documents_rejected=any(d.state == TaskState.REJECTED
-                                                  for d in documents))
+                           documents_pending=TaskState.AWAITING_APPROVAL in documents,
+                           documents_rejected=TaskState.REJECTED in documents)
     if status != registration.status:
         uow.record(registration.id, f"status.{status.lower()}")
         if status == Status.AWAITING_APPROVAL:

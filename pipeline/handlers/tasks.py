@@ -6,7 +6,7 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from pipeline.domain.errors import RegistryRejected
 from pipeline.domain.ids import new_id
@@ -48,7 +48,8 @@ def _record(uow: UnitOfWork, event: Envelope[TaskRequested], outcome: TaskOutcom
     with uow:
         if not uow.mark_processed(consumer(kind), event.id):
             return
-        registration = uow.registration(event.data.registration_id, lock=True)
+        registration = uow.registration(event.data.registration_id, lock=True,
+                                        with_report=False)
         assert registration is not None
         tasks = uow.tasks(registration.id)
         if TaskState(tasks[kind].state) in FINAL:
@@ -76,7 +77,8 @@ def mark_retrying(uows: UowFactory, event: Envelope[TaskRequested], attempt: int
 def mark_failed(uows: UowFactory, event: Envelope[TaskRequested], reason: str) -> None:
     """Dead-lettered: the status shows it; an operator re-drives it."""
     with uows() as uow:
-        registration = uow.registration(event.data.registration_id, lock=True)
+        registration = uow.registration(event.data.registration_id, lock=True,
+                                        with_report=False)
         if registration is None:
             return
         tasks = uow.tasks(registration.id)
@@ -91,18 +93,21 @@ def mark_failed(uows: UowFactory, event: Envelope[TaskRequested], reason: str) -
         uow.commit()
 
 
+_INPUT = select(Registration.report, Registration.child_nik, Registration.nomor_kk,
+                Registration.revision).where(Registration.id == bindparam("id"))
+_RESULTS = select(Task.kind, Task.state, Task.detail).where(
+    Task.registration_id == bindparam("id"))
+
+
 def _read(uow: UnitOfWork, event: Envelope[TaskRequested]) -> TaskInput | None:
     """Plain columns, not ORM objects: this runs once per task on the hot path."""
     registration_id = event.data.registration_id
     with uow.read_only():
-        row = uow.session.execute(
-            select(Registration.report, Registration.child_nik, Registration.nomor_kk,
-                   Registration.revision).where(Registration.id == registration_id)).first()
+        row = uow.session.execute(_INPUT, {"id": registration_id}).first()
         if row is None:
             return None
         tasks = {kind: (state, detail) for kind, state, detail in uow.session.execute(
-            select(Task.kind, Task.state, Task.detail).where(
-                Task.registration_id == registration_id))}
+            _RESULTS, {"id": registration_id})}
     state = tasks.get(event.data.task, (None, None))[0]
     if state is None or TaskState(state) in FINAL:
         return None

@@ -7,8 +7,7 @@ from collections import defaultdict, deque
 from datetime import UTC, datetime, timedelta
 
 from fastapi import Request
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, delete, select, text
 
 from connectors.hospital_api.problems import ProblemError
 from connectors.hospital_api.signing import verify
@@ -75,14 +74,21 @@ class SecretCache:
 FACILITY_SECRETS = SecretCache()
 
 
+# one statement for both backends, no exception on the replay path (as the inbox marker)
+_NONCE = text(
+    f"INSERT INTO {SeenNonce.__tablename__} (facility_code, nonce, seen_at) "
+    "VALUES (:facility, :nonce, :seen_at) ON CONFLICT DO NOTHING RETURNING nonce"
+).bindparams(bindparam("seen_at", type_=SeenNonce.__table__.c.seen_at.type))
+
+
 def _remember_nonce(container: Container, facility: str, nonce: str) -> None:
     now = datetime.now(UTC)
     with container.sessions() as session:
-        try:
-            session.add(SeenNonce(facility_code=facility, nonce=nonce, seen_at=now))
-            session.commit()
-        except IntegrityError:
-            raise ProblemError(401, "request signature rejected: nonce already used") from None
+        fresh = session.execute(_NONCE, {"facility": facility, "nonce": nonce,
+                                         "seen_at": now}).first()
+        session.commit()
+        if fresh is None:
+            raise ProblemError(401, "request signature rejected: nonce already used")
         window = timedelta(seconds=2 * container.settings.signature_window_s)
         if hash(nonce) % 100 == 0:  # now and then, forget nonces older than the window
             session.execute(delete(SeenNonce).where(SeenNonce.seen_at < now - window))

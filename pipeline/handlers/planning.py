@@ -32,7 +32,6 @@ def plan_tasks(event: Envelope[BirthReported], uow: UnitOfWork, *, index_key: st
                 return
         if existing := uow.tasks(registration.id):  # a correction (or a replay): resume
             request_ready_tasks(uow, registration, existing, caused_by=event.id)
-            uow.session.flush()
             refresh_status(uow, registration, existing)
             uow.commit()
             return
@@ -46,7 +45,6 @@ def plan_tasks(event: Envelope[BirthReported], uow: UnitOfWork, *, index_key: st
             _draft_stillbirth_letter(uow, registration.id, event.data)
         uow.record(registration.id, "tasks.planned")
         request_ready_tasks(uow, registration, tasks, caused_by=event.id)
-        uow.session.flush()
         refresh_status(uow, registration, tasks)
         uow.commit()
 

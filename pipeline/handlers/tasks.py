@@ -57,7 +57,6 @@ def _record(uow: UnitOfWork, event: Envelope[TaskRequested], outcome: TaskOutcom
             return
         _apply(uow, registration, tasks[kind], outcome)
         request_ready_tasks(uow, registration, tasks, caused_by=event.id)
-        uow.session.flush()
         refresh_status(uow, registration, tasks)
         uow.commit()
 

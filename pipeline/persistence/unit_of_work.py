@@ -8,8 +8,7 @@ from types import TracebackType
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Insert, Select, Table, bindparam, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Insert, Select, Table, bindparam, insert, select, text
 from sqlalchemy.orm import Session, defer, sessionmaker
 
 from pipeline.domain.clock import Clock
@@ -31,13 +30,16 @@ _REGISTRATION = select(Registration).where(Registration.id == bindparam("id"))
 _REGISTRATION_LOCKED = _REGISTRATION.with_for_update()
 _REGISTRATION_LEAN = _REGISTRATION_LOCKED.options(defer(Registration.report))
 _TASKS = select(Task).where(Task.registration_id == bindparam("id"))
-_DOCUMENT_STATES = select(Document.state).where(Document.registration_id == bindparam("id"))
+_DOCUMENT_STATES = select(Document.id, Document.state).where(
+    Document.registration_id == bindparam("id"))
 _TIMELINE, _OUTBOX, _INBOX = (Base.metadata.tables[entity.__tablename__]
                                for entity in (TimelineEntry, OutboxMessage, ProcessedMessage))
-_MARK = {
-    name: dialect.insert(_INBOX).on_conflict_do_nothing().returning(_INBOX.c.event_id)
-    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
-}
+# one spelling for both backends (SQLite >= 3.35 has RETURNING); as text because SQLAlchemy 2.0's
+# dialect inserts with ON CONFLICT carry no cache key and were compiled anew for every message
+_MARK = text(
+    f"INSERT INTO {_INBOX.name} (consumer, event_id, processed_at) "
+    "VALUES (:consumer, :event_id, :processed_at) ON CONFLICT DO NOTHING RETURNING event_id"
+).bindparams(bindparam("processed_at", type_=_INBOX.c.processed_at.type))
 
 
 class UnitOfWork:
@@ -83,12 +85,17 @@ class UnitOfWork:
     def now(self) -> datetime:
         return self.clock()
 
+    def add(self, entity: type[Base], row: dict[str, Any]) -> None:
+        """A new row as a plain insert at the next flush, for a row this unit of work does not
+        change again. Pending inserts go out in the order their tables were first used: add the
+        row before `record` or `publish` name it."""
+        self._pending.setdefault(Base.metadata.tables[entity.__tablename__], []).append(row)
+
     # inbox -------------------------------------------------------------------------------
     def mark_processed(self, consumer: str, event_id: UUID | str) -> bool:
         """False when this consumer already processed the event (a redelivery)."""
-        stmt = _MARK[self.session.get_bind().dialect.name]
         row = {"consumer": consumer, "event_id": str(event_id), "processed_at": self.now()}
-        return self.session.execute(stmt, row).first() is not None
+        return self.session.execute(_MARK, row).first() is not None
 
     # outbox ------------------------------------------------------------------------------
     def publish(self, topic: str, key: str, envelope: Envelope[Any]) -> None:
@@ -111,8 +118,16 @@ class UnitOfWork:
         return {t.kind: t for t in rows}
 
     def document_states(self, registration_id: str) -> list[str]:
-        """The states of a registration's documents, without their content."""
-        return list(self.session.scalars(_DOCUMENT_STATES, {"id": registration_id}))
+        """The states of a registration's documents, without their content and without a
+        flush: the stored rows, overridden by the documents this session holds (new or changed),
+        so a caller need not flush its changes first to see them."""
+        with self.session.no_autoflush:
+            rows = self.session.execute(_DOCUMENT_STATES, {"id": registration_id})
+            states = dict(rows.tuples().all())  # not dict(rows): a Result has keys()
+        for held in (*self.session.identity_map.values(), *self.session.new):
+            if isinstance(held, Document) and held.registration_id == registration_id:
+                states[held.id] = held.state
+        return list(states.values())
 
     def documents(self, registration_id: str) -> list[Document]:
         return list(self.session.scalars(

@@ -14,6 +14,7 @@ import httpx
 import jsonschema
 import pytest
 
+from connectors.hospital_api.signing import sign_headers
 from connectors.hospital_client import HospitalClient
 from pipeline.bootstrap import Container
 from pipeline.config import Settings
@@ -259,3 +260,28 @@ def test_a_regency_code_is_a_known_province_and_a_kabupaten_or_kota(code: str,
 
 def test_a_name_is_kept_in_one_unicode_form() -> None:
     assert model(mother__name="Zoe\u0308 Anggraeni").mother.name == "Zo\u00eb Anggraeni"
+
+
+async def test_a_replayed_signed_request_is_refused_and_a_fresh_resend_answers_as_first(
+        client: HospitalClient) -> None:
+    body = json.dumps(report()).encode()
+    headers = {**sign_headers("RSUDSRG", dev_secret("RSUDSRG"), "POST", "/v1/births", body),
+               "Content-Type": "application/json"}
+    first = await client._http.post("/v1/births", content=body, headers=headers)
+    replayed = await client._http.post("/v1/births", content=body, headers=headers)
+    resent = await client.post_birth(body)  # the same report, signed anew
+    assert first.status_code == 202
+    assert replayed.status_code == 401 and "nonce already used" in replayed.text
+    assert resent.status_code == 200
+    assert resent.json()["registration_id"] == first.json()["registration_id"]
+
+
+async def test_officer_pages_carry_the_security_headers_and_the_intake_api_does_not(
+        client: HospitalClient) -> None:
+    page = await client._http.get("/officer/login")
+    answer = await client.post_birth(report())
+    assert page.status_code == 200 and answer.status_code == 202
+    assert page.headers["x-frame-options"] == "DENY"
+    assert page.headers["cache-control"] == "no-store"
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert "content-security-policy" not in answer.headers

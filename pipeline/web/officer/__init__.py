@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import FileResponse, RedirectResponse
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pipeline.web.officer import actions, admin, auth_routes, pages
 from pipeline.web.officer.render import page
@@ -41,11 +42,27 @@ def install(app: FastAPI) -> None:
     async def on_login_required(_request: Request, _exc: LoginRequired) -> Response:
         return RedirectResponse("/officer/login", status_code=303)
 
-    @app.middleware("http")
-    async def officer_headers(request: Request,
-                              call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        if request.url.path.startswith("/officer"):
-            for name, value in HEADERS.items():
-                response.headers.setdefault(name, value)
-        return response
+    app.add_middleware(OfficerHeaders)
+
+
+class OfficerHeaders:
+    """The security headers on every /officer response. Plain ASGI: Starlette's
+    `@app.middleware("http")` runs each request of every route through a task and a memory stream
+    (py-spy: about 9% of the intake API's CPU per POST)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/officer"):
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in HEADERS.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
